@@ -1,0 +1,1 @@
+"""The engine: plain Python, no Django. Typed config in, value objects out."""

@@ -1,0 +1,1 @@
+"""The Django project: models, services, admin, tasks."""

@@ -1,0 +1,132 @@
+"""Django settings. The only module in govwatch that reads the environment.
+
+Every variable is documented in .env.example and docs/configuration.md.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+env = os.environ
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = env.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(name: str, default: str) -> list[str]:
+    return [part.strip() for part in env.get(name, default).split(",") if part.strip()]
+
+
+# All state of the embedded default lives under one folder, relative to where
+# govwatch runs, so a clean clone needs no configuration at all.
+DATA_DIR = Path(env.get("GOVWATCH_DATA_DIR", "var")).resolve()
+
+
+def _secret_key() -> str:
+    configured = env.get("GOVWATCH_SECRET_KEY")
+    if configured:
+        return configured
+    # Generated once per data folder and kept there: never a key in the repo.
+    key_file = DATA_DIR / "secret_key"
+    try:
+        return key_file.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        key_file.write_text(key, encoding="utf-8")
+        return key
+
+
+SECRET_KEY = _secret_key()
+DEBUG = _flag("GOVWATCH_DEBUG")
+ALLOWED_HOSTS = _list("GOVWATCH_ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "govwatch.web.registry",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "govwatch.web.config.urls"
+WSGI_APPLICATION = "govwatch.web.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+_default_db = "sqlite:///" + str(DATA_DIR / "govwatch.sqlite3")
+DATABASES = {
+    "default": dj_database_url.parse(env.get("DATABASE_URL", _default_db), conn_max_age=60),
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A busy timeout lets the CLI and the web server share the file.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 30}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "zh-hans"
+TIME_ZONE = env.get("GOVWATCH_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+WHITENOISE_USE_FINDERS = True
+
+# Celery (distributed mode). Empty broker means tasks run in-process.
+CELERY_BROKER_URL = env.get("CELERY_BROKER_URL", "")
+
+# The first admin user, for `govwatch init` when no terminal is attached.
+GOVWATCH_ADMIN_USER = env.get("GOVWATCH_ADMIN_USER", "admin")
+GOVWATCH_ADMIN_PASSWORD = env.get("GOVWATCH_ADMIN_PASSWORD", "")
+GOVWATCH_ADMIN_EMAIL = env.get("GOVWATCH_ADMIN_EMAIL", "")
+
+# `govwatch serve` binds here; loopback unless an operator says otherwise.
+GOVWATCH_SERVE_HOST = env.get("GOVWATCH_SERVE_HOST", "127.0.0.1")
+GOVWATCH_SERVE_PORT = int(env.get("GOVWATCH_SERVE_PORT", "8000"))
+
+# Hosts or CIDRs the crawler may fetch although they are private or loopback.
+GOVWATCH_ALLOW_HOSTS = _list("GOVWATCH_ALLOW_HOSTS", "")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.get("GOVWATCH_LOG_LEVEL", "WARNING")},
+}
