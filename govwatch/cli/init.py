@@ -1,0 +1,51 @@
+"""govwatch init: create or upgrade the database and create the first admin user."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+
+from govwatch.cli.base import EXIT_OK, CommandError, is_terminal, setup_django
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: str) -> None:
+    parser = sub.add_parser(verb, help="创建或升级数据库，并创建首个管理员")
+    parser.add_argument("--no-admin", action="store_true", help="不创建管理员")
+    parser.set_defaults(handler=run)
+
+
+def database_init() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def admin_ensure(interactive: bool) -> str:
+    """Create the first admin unless one exists; never waits for input without a terminal."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model()
+    if users.objects.filter(is_superuser=True).exists():
+        return "管理员已存在，未改动。"
+    username = settings.GOVWATCH_ADMIN_USER
+    password = settings.GOVWATCH_ADMIN_PASSWORD
+    if not password and interactive:
+        password = getpass.getpass(f"请为管理员 {username} 设置密码：")
+        if password != getpass.getpass("请再输入一次："):
+            raise CommandError("两次输入的密码不一致，未创建管理员。")
+    if not password:
+        return "未创建管理员：没有终端可输入密码，且未设置 GOVWATCH_ADMIN_PASSWORD。"
+    users.objects.create_superuser(username, settings.GOVWATCH_ADMIN_EMAIL, password)
+    return f"已创建管理员 {username}。"
+
+
+def run(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.conf import settings
+
+    database_init()
+    print(f"数据库已就绪：{settings.DATABASES['default']['NAME']}")
+    if not args.no_admin:
+        print(admin_ensure(is_terminal()))
+    return EXIT_OK

@@ -1,0 +1,72 @@
+from django.contrib import admin
+
+from govwatch.web.registry.models import Account, Column, Site, Unit, UnitAlias
+
+
+class UnitAliasInline(admin.TabularInline):
+    model = UnitAlias
+    fk_name = "unit"
+    extra = 1
+    fields = ["alias", "scope"]
+    autocomplete_fields = ["scope"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "level", "kind", "contact_person", "phone"]
+    list_filter = ["level", "kind"]
+    search_fields = ["name", "aliases__alias"]
+    autocomplete_fields = ["parent"]
+    inlines = [UnitAliasInline]
+
+
+@admin.register(UnitAlias)
+class UnitAliasAdmin(admin.ModelAdmin):
+    list_display = ["alias", "unit", "scope"]
+    search_fields = ["alias", "unit__name"]
+    autocomplete_fields = ["unit", "scope"]
+
+
+class ColumnInline(admin.TabularInline):
+    model = Column
+    extra = 0
+    fields = ["name", "url", "kind", "cadence_days"]
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ["site_code", "name", "home_url", "kind", "operating_unit", "status"]
+    list_filter = ["kind", "status"]
+    search_fields = ["site_code", "name", "home_url", "operating_unit__name"]
+    autocomplete_fields = ["operating_unit", "supervising_unit"]
+    inlines = [ColumnInline]
+
+
+@admin.register(Column)
+class ColumnAdmin(admin.ModelAdmin):
+    list_display = ["name", "site", "kind", "cadence_days"]
+    list_filter = ["kind"]
+    search_fields = ["name", "site__name", "site__site_code"]
+    autocomplete_fields = ["site", "responsible_units"]
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "platform",
+        "opening_unit",
+        "status",
+        "registered_national",
+        "has_interaction",
+        "ingestion_source",
+    ]
+    list_filter = [
+        "platform",
+        "status",
+        "registered_national",
+        "has_interaction",
+        "ingestion_source",
+    ]
+    search_fields = ["name", "platform_id", "opening_unit__name"]
+    autocomplete_fields = ["opening_unit", "supervising_unit"]

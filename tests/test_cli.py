@@ -1,0 +1,76 @@
+"""The `govwatch` command contract: exit codes, Chinese messages, no waiting for input.
+
+Each test runs the real command in a subprocess on its own SQLite file.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.web.registry import helpers as H
+
+
+def govwatch(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("GOVWATCH_", "DATABASE_URL"))
+    }
+    environment.update(GOVWATCH_DATA_DIR=str(tmp_path / "var"), **env)
+    return subprocess.run(
+        [sys.executable, "-m", "govwatch", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_init_without_terminal_never_waits_and_says_so(tmp_path: Path) -> None:
+    result = govwatch(tmp_path, "init")
+    assert result.returncode == 0, result.stderr
+    assert "未创建管理员" in result.stdout and "GOVWATCH_ADMIN_PASSWORD" in result.stdout
+    assert (tmp_path / "var" / "govwatch.sqlite3").is_file()
+
+
+def test_init_creates_admin_from_environment_once(tmp_path: Path) -> None:
+    first = govwatch(tmp_path, "init", GOVWATCH_ADMIN_PASSWORD="s3cret-for-test")
+    assert first.returncode == 0 and "已创建管理员 admin" in first.stdout
+    again = govwatch(tmp_path, "init", GOVWATCH_ADMIN_PASSWORD="s3cret-for-test")
+    assert again.returncode == 0 and "管理员已存在" in again.stdout
+
+
+def test_import_bad_file_exits_2_with_row_and_column(tmp_path: Path) -> None:
+    bad = H.write_csv(tmp_path / "sites.csv", H.SITE_HEADERS, [["123", *H.BASE_SITES[0][1:]]])
+    result = govwatch(tmp_path, "registry", "import", str(bad))
+    assert result.returncode == 2
+    assert "未写入任何数据" in result.stderr
+    assert "第2行「网站标识码」列" in result.stderr
+
+
+def test_import_missing_file_exits_2(tmp_path: Path) -> None:
+    result = govwatch(tmp_path, "registry", "import", str(tmp_path / "nope.xlsx"))
+    assert result.returncode == 2 and "找不到文件" in result.stderr
+
+
+def test_import_dry_run_then_real_then_export(tmp_path: Path) -> None:
+    workbook = H.base_workbook(tmp_path / "r.xlsx")
+    dry = govwatch(tmp_path, "registry", "import", str(workbook), "--dry-run")
+    assert dry.returncode == 0 and "试运行（未写入）" in dry.stdout and "新增网站：6328010001" in dry.stdout
+    real = govwatch(tmp_path, "registry", "import", str(workbook), "--json")
+    assert real.returncode == 0 and '"created": 7' in real.stdout
+    out = tmp_path / "out.xlsx"
+    exported = govwatch(tmp_path, "registry", "export", str(out))
+    assert exported.returncode == 0 and out.is_file() and "units 7 行" in exported.stdout
+    no_entity = govwatch(tmp_path, "registry", "export", str(tmp_path / "x.csv"))
+    assert no_entity.returncode == 2 and "--entity" in no_entity.stderr
+
+
+@pytest.mark.parametrize("args", [["nonsense"], ["registry"], []])
+def test_bad_usage_exits_2(tmp_path: Path, args: list[str]) -> None:
+    assert govwatch(tmp_path, *args).returncode == 2
