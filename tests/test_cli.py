@@ -61,7 +61,11 @@ def test_import_missing_file_exits_2(tmp_path: Path) -> None:
 def test_import_dry_run_then_real_then_export(tmp_path: Path) -> None:
     workbook = H.base_workbook(tmp_path / "r.xlsx")
     dry = govwatch(tmp_path, "registry", "import", str(workbook), "--dry-run")
-    assert dry.returncode == 0 and "试运行（未写入）" in dry.stdout and "新增网站：6328010001" in dry.stdout
+    assert (
+        dry.returncode == 0
+        and "试运行（未写入）" in dry.stdout
+        and "新增网站：6328010001" in dry.stdout
+    )
     real = govwatch(tmp_path, "registry", "import", str(workbook), "--json")
     assert real.returncode == 0 and '"created": 7' in real.stdout
     out = tmp_path / "out.xlsx"

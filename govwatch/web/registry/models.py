@@ -77,9 +77,7 @@ class UnitAlias(models.Model):
         verbose_name_plural = "单位别名"
         ordering = ["alias"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["alias_key", "scope"], name="unit_alias_unique_in_scope"
-            ),
+            models.UniqueConstraint(fields=["alias", "scope"], name="unit_alias_unique_in_scope"),
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,16 @@ import openpyxl
 
 from govwatch.web.registry.models import Account, Column, Site, Unit, UnitAlias
 
-UNIT_HEADERS = ["单位名称", "别名", "上级单位", "层级", "单位类型", "联系人", "联系电话", "电子邮箱"]
+UNIT_HEADERS = [
+    "单位名称",
+    "别名",
+    "上级单位",
+    "层级",
+    "单位类型",
+    "联系人",
+    "联系电话",
+    "电子邮箱",
+]
 SITE_HEADERS = [
     "网站标识码", "网站名称", "首页网址", "其他域名", "业务系统", "网站类型", "主办单位", "主管单位",
     "运行状态",
@@ -40,7 +49,14 @@ BASE_SITES = [
 ]  # fmt: skip
 
 BASE_COLUMNS = [
-    ["6328010001", "本地要闻", "http://www.geermu.gov.cn/bdyw/", "动态要闻类", "格尔木市人民政府", ""],
+    [
+        "6328010001",
+        "本地要闻",
+        "http://www.geermu.gov.cn/bdyw/",
+        "动态要闻类",
+        "格尔木市人民政府",
+        "",
+    ],
     ["6328010001", "通知公告", "http://www.geermu.gov.cn/tzgg/", "通知公告政策文件类", "", "30"],
 ]
 
@@ -51,7 +67,9 @@ BASE_ACCOUNTS = [
 ]  # fmt: skip
 
 
-def write_csv(path: Path, headers: list[str], rows: list[list[str]], encoding: str = "utf-8") -> Path:
+def write_csv(
+    path: Path, headers: list[str], rows: list[list[str]], encoding: str = "utf-8"
+) -> Path:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headers)

@@ -49,14 +49,18 @@ def test_duplicate_site_code_in_file(tmp_path: Path, loaded: dict) -> None:
     assert errors == ["「s」第3行「网站标识码」列：与第2行重复"]
 
 
-@pytest.mark.parametrize("code", ["123456789", "12345678901", "bm1234567", "ab12345678", "63280100x1"])
+@pytest.mark.parametrize(
+    "code", ["123456789", "12345678901", "bm1234567", "ab12345678", "63280100x1"]
+)
 def test_malformed_site_code(tmp_path: Path, loaded: dict, code: str) -> None:
     rows = [[code, *H.BASE_SITES[0][1:]]]
     errors = refused(H.write_csv(tmp_path / "s.csv", H.SITE_HEADERS, rows), loaded)
     assert len(errors) == 1 and "第2行「网站标识码」列" in errors[0] and "格式错误" in errors[0]
 
 
-@pytest.mark.parametrize("url", ["www.geermu.gov.cn", "ftp://geermu.gov.cn/", "http://", "http://a b.cn/"])
+@pytest.mark.parametrize(
+    "url", ["www.geermu.gov.cn", "ftp://geermu.gov.cn/", "http://", "http://a b.cn/"]
+)
 def test_bad_url(tmp_path: Path, loaded: dict, url: str) -> None:
     rows = [["6328010002", "x", url, *H.BASE_SITES[0][3:]]]
     errors = refused(H.write_csv(tmp_path / "s.csv", H.SITE_HEADERS, rows), loaded)
@@ -76,15 +80,37 @@ def test_unknown_kind(tmp_path: Path, loaded: dict) -> None:
 
 
 def test_missing_required_field(tmp_path: Path, loaded: dict) -> None:
-    rows = [["6328010003", "", "http://x.gov.cn/", "", "", "部门网站", "格尔木市公安局", "", "正常运行"]]
+    rows = [
+        ["6328010003", "", "http://x.gov.cn/", "", "", "部门网站", "格尔木市公安局", "", "正常运行"]
+    ]
     errors = refused(H.write_csv(tmp_path / "s.csv", H.SITE_HEADERS, rows), loaded)
     assert errors == ["「s」第2行「网站名称」列：必填项为空"]
 
 
 def test_every_bad_row_reported_at_once(tmp_path: Path, loaded: dict) -> None:
     rows = [
-        ["6328010004", "", "http://x.gov.cn/", "", "", "部门网站", "格尔木市公安局", "", "正常运行"],
-        ["6328010005", "好网站", "http://y.gov.cn/", "", "", "部门网站", "格尔木市公安局", "", "正常运行"],
+        [
+            "6328010004",
+            "",
+            "http://x.gov.cn/",
+            "",
+            "",
+            "部门网站",
+            "格尔木市公安局",
+            "",
+            "正常运行",
+        ],
+        [
+            "6328010005",
+            "好网站",
+            "http://y.gov.cn/",
+            "",
+            "",
+            "部门网站",
+            "格尔木市公安局",
+            "",
+            "正常运行",
+        ],
         ["bad", "坏网站", "y.gov.cn", "", "", "部门网站", "不存在的局", "", "正常运行"],
     ]
     errors = refused(H.write_csv(tmp_path / "s.csv", H.SITE_HEADERS, rows), loaded)

@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db
 def read_workbook(path: Path) -> dict[str, list[list[str]]]:
     workbook = openpyxl.load_workbook(path, read_only=True)
     return {
-        ws.title: [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        ws.title: [
+            ["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)
+        ]
         for ws in workbook.worksheets
     }
 
@@ -43,7 +45,11 @@ def test_import_creates_everything(tmp_path: Path) -> None:
         "格尔木市人民政府"
     ]
     feed = Account.objects.get(name="开封市反诈骗中心")
-    assert (feed.platform, feed.ingestion_source, feed.registered_national) == ("douyin", "feed", False)
+    assert (feed.platform, feed.ingestion_source, feed.registered_national) == (
+        "douyin",
+        "feed",
+        False,
+    )
     assert feed.has_interaction is False
 
 
