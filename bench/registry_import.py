@@ -27,8 +27,8 @@ def peak_mb() -> float:
 
 
 def build_workbook(path: Path, n_sites: int, n_accounts: int) -> int:
-    from govwatch.engine.tabular import write_xlsx
     from govwatch.engine.registry import schema as S
+    from govwatch.engine.tabular import write_xlsx
 
     n_regions = 200
     units = [["某省人民政府", "省政府", "", "省级", "政府", "", "", ""]]

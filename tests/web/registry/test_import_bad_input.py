@@ -26,7 +26,7 @@ def refused(path: Path, before: dict[str, object]) -> list[str]:
 
 
 def test_unknown_unit_names_row_column_and_suggests(tmp_path: Path, loaded: dict) -> None:
-    rows = [H.BASE_SITES[0][:6] + ["格尔木市公按局", "", "正常运行"]]
+    rows = [[*H.BASE_SITES[0][:6], "格尔木市公按局", "", "正常运行"]]
     rows[0][0] = "6328010099"
     errors = refused(H.write_csv(tmp_path / "s.csv", H.SITE_HEADERS, rows), loaded)
     assert len(errors) == 1
