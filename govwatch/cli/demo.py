@@ -23,15 +23,34 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: s
     parser.set_defaults(handler=run)
 
 
+def demo_admin() -> str:
+    """The demo needs someone to log in: without a configured password, make one up and show it."""
+    import secrets
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from govwatch.cli.init import admin_ensure
+
+    users = get_user_model()
+    if settings.GOVWATCH_ADMIN_PASSWORD or users.objects.filter(is_superuser=True).exists():
+        return admin_ensure(interactive=False)
+    password = secrets.token_urlsafe(9)
+    users.objects.create_superuser(settings.GOVWATCH_ADMIN_USER, "", password)
+    return (
+        f"已创建演示管理员：用户名 {settings.GOVWATCH_ADMIN_USER}，密码 {password}（仅显示这一次）"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     setup_django()
-    from govwatch.cli.init import admin_ensure, database_init
+    from govwatch.cli.init import database_init
     from govwatch.cli.serve import serve
     from govwatch.web.registry.services import RegistryImportError, registry_import
 
     database_init()
     print("[1/3] 数据库已就绪")
-    print(f"      {admin_ensure(interactive=False)}")
+    print(f"      {demo_admin()}")
     missing = [name for name in ORDER if not (DEMO_REGISTRY / name).is_file()]
     if missing:
         raise CommandError(f"演示登记数据缺失：{', '.join(missing)}（应在 {DEMO_REGISTRY}）")

@@ -106,7 +106,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Static files are served from the installed apps by whitenoise's finders, so there is no
+# collectstatic step to forget on a fresh machine.
+STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 
 # Celery (distributed mode). Empty broker means tasks run in-process.

@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.db import models
 
 from govwatch.web.registry.models import Account, Column, Site, Unit, UnitAlias
+
+# Many gov sites still answer on plain http, so a typed address without scheme means http.
+URL_FIELDS = {models.URLField: {"assume_scheme": "http"}}
 
 
 class UnitAliasInline(admin.TabularInline):
@@ -29,12 +33,14 @@ class UnitAliasAdmin(admin.ModelAdmin):
 
 class ColumnInline(admin.TabularInline):
     model = Column
+    formfield_overrides = URL_FIELDS
     extra = 0
     fields = ["name", "url", "kind", "cadence_days"]
 
 
 @admin.register(Site)
 class SiteAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["site_code", "name", "home_url", "kind", "operating_unit", "status"]
     list_filter = ["kind", "status"]
     search_fields = ["site_code", "name", "home_url", "operating_unit__name"]
@@ -44,6 +50,7 @@ class SiteAdmin(admin.ModelAdmin):
 
 @admin.register(Column)
 class ColumnAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["name", "site", "kind", "cadence_days"]
     list_filter = ["kind"]
     search_fields = ["name", "site__name", "site__site_code"]
@@ -52,6 +59,7 @@ class ColumnAdmin(admin.ModelAdmin):
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = [
         "name",
         "platform",
