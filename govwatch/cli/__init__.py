@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "init": "govwatch.cli.init",
     "registry": "govwatch.cli.registry",
     "serve": "govwatch.cli.serve",
+    "workdays": "govwatch.cli.workdays",
 }
 
 

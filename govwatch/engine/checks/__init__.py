@@ -1,0 +1,1 @@
+"""Indicator registry: one module per indicator, an explicit registry table."""

@@ -1,0 +1,1 @@
+"""Indicators of this family; see ``govwatch.engine.checks.registry``."""
