@@ -19,6 +19,7 @@ from govwatch.cli.base import EXIT_BAD_INPUT, CommandError
 COMMANDS: dict[str, str] = {
     "demo": "govwatch.cli.demo",
     "init": "govwatch.cli.init",
+    "interaction": "govwatch.cli.interaction",
     "registry": "govwatch.cli.registry",
     "serve": "govwatch.cli.serve",
     "workdays": "govwatch.cli.workdays",

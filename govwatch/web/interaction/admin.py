@@ -1,0 +1,62 @@
+"""Entry of calendar years, test consultations and citizen messages in the Chinese admin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from govwatch.web.interaction.models import CalendarYear, CitizenMessage, ConsultationTest
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "source", "entered_by", "updated_at"]
+    search_fields = ["source"]
+    fields = ["year", "source", "holidays", "working_days", "entered_by"]
+    readonly_fields = ["entered_by"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # Who entered a year is recorded, not typed: the arrangement moves every deadline.
+        obj.entered_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ConsultationTest)
+class ConsultationTestAdmin(admin.ModelAdmin):
+    list_display = [
+        "test_id",
+        "site",
+        "account",
+        "channel",
+        "sent_at",
+        "send_succeeded",
+        "answered_at",
+        "reply_quality",
+    ]
+    list_filter = ["send_succeeded", "reply_quality", "channel", "sent_at"]
+    search_fields = [
+        "test_id",
+        "site__name",
+        "site__site_code",
+        "account__name",
+        "question",
+        "answer_text",
+    ]
+    autocomplete_fields = ["site", "account"]
+    date_hierarchy = "sent_at"
+    fieldsets = [
+        (None, {"fields": ["test_id", "site", "account", "channel", "question"]}),
+        ("发送", {"fields": ["sent_at", "send_succeeded", "send_failure_reason"]}),
+        ("答复", {"fields": ["answered_at", "answer_text", "reply_quality"]}),
+    ]
+
+
+@admin.register(CitizenMessage)
+class CitizenMessageAdmin(admin.ModelAdmin):
+    list_display = ["message_id", "box", "unit", "received_at", "answered_at", "status"]
+    list_filter = ["box", "status", "received_at"]
+    search_fields = ["message_id", "unit__name", "unit__aliases__alias"]
+    autocomplete_fields = ["unit"]
+    date_hierarchy = "received_at"

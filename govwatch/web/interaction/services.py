@@ -1,0 +1,155 @@
+"""Interaction services: the only way other code (CLI, views, tasks) uses this app.
+
+The counting rules are the engine's (govwatch.engine.interaction); these functions load the
+stored records, the working-day calendar (shipped files + admin-entered years) and call it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from govwatch.engine.calendars import (
+    YearArrangement,
+    load_arrangement,
+    load_arrangements,
+    shipped_calendar_files,
+)
+from govwatch.engine.interaction.common import Period
+from govwatch.engine.interaction.consultations import (
+    ConsultationSummary,
+    ReplyWindowProfile,
+    summarize_consultations,
+    tiered_profile,
+)
+from govwatch.engine.interaction.messages import (
+    MessageBox,
+    UnitMessageStats,
+    table_totals,
+    unit_message_table,
+)
+from govwatch.engine.workdays import WorkCalendar
+from govwatch.web.interaction.consultation_importing import consultation_tests_import
+from govwatch.web.interaction.importing import (
+    InteractionImportError,
+    InteractionImportReport,
+    citizen_messages_import,
+)
+from govwatch.web.interaction.models import CalendarYear
+from govwatch.web.interaction.selectors import (
+    calendar_years,
+    citizen_messages_received_between,
+    consultation_tests_sent_between,
+)
+
+# 000 states no limit; 5 working days is the common local rule and only a default.
+DEFAULT_REPLY_LIMIT_WORKING_DAYS = 5
+
+
+def work_calendar_load() -> WorkCalendar:
+    """Shipped year files, then admin-entered years (which win for their year), then the package.
+
+    Raises CalendarFileError when a stored year is inconsistent (the admin form refuses
+    those, but a row written another way could still be).
+    """
+    by_year: dict[int, YearArrangement] = {
+        a.year: a for a in load_arrangements(shipped_calendar_files())
+    }
+    for entry in calendar_years():
+        by_year[entry.year] = entry.to_arrangement()
+    return WorkCalendar(arrangements=tuple(by_year[year] for year in sorted(by_year)))
+
+
+def calendar_year_import(path: Path, *, entered_by: object | None = None) -> CalendarYear:
+    """Store a year file (docs/workdays.md format) as an admin year; replaces that year."""
+    arrangement = load_arrangement(path)
+    holidays = [{"name": name, "date": day.isoformat()} for day, name in arrangement.holidays]
+    working = [{"name": name, "date": day.isoformat()} for day, name in arrangement.working_days]
+    entry, _ = CalendarYear.objects.update_or_create(
+        year=arrangement.year,
+        defaults={
+            "source": arrangement.source,
+            "holidays": holidays,
+            "working_days": working,
+            "entered_by": entered_by,
+        },
+    )
+    return entry
+
+
+def consultation_summary(
+    period_start: dt.date,
+    period_end: dt.date,
+    profile: ReplyWindowProfile | None = None,
+    *,
+    as_of: dt.datetime | None = None,
+    calendar: WorkCalendar | None = None,
+) -> ConsultationSummary:
+    """Buckets and rates of the tests sent in the period (both ends included, Beijing dates).
+
+    ``profile`` defaults to seed 003's tiers (1 / 5 working days, on time = 1). Without
+    ``as_of`` every unanswered test counts as no reply; with it, tests whose window is
+    still open are left out as awaiting a reply.
+    """
+    period = Period(period_start, period_end)
+    tests = consultation_tests_sent_between(period_start, period_end)
+    return summarize_consultations(
+        tests,
+        profile or tiered_profile(1, 5),
+        calendar or work_calendar_load(),
+        period=period,
+        as_of=as_of,
+    )
+
+
+@dataclass(frozen=True)
+class MessageTable:
+    """The per-unit table of a mailbox (000 附件3/4) and its 合计 row."""
+
+    period: Period
+    box: MessageBox | None
+    limit_working_days: int
+    rows: tuple[UnitMessageStats, ...]
+    total: UnitMessageStats
+
+
+def citizen_messages_tabulate(
+    period_start: dt.date,
+    period_end: dt.date,
+    *,
+    box: MessageBox | None = None,
+    limit_working_days: int = DEFAULT_REPLY_LIMIT_WORKING_DAYS,
+    as_of: dt.datetime | None = None,
+    calendar: WorkCalendar | None = None,
+) -> MessageTable:
+    """Per unit: received, answered, open (with ids) and overdue by the working-day limit.
+
+    Units appear in the order of their first imported message; ``as_of`` defaults to the
+    end of the period (the bulletin's view), not today.
+    """
+    period = Period(period_start, period_end)
+    messages = citizen_messages_received_between(period_start, period_end, box)
+    rows = unit_message_table(
+        messages,
+        period=period,
+        reply_limit_working_days=limit_working_days,
+        box=box,
+        as_of=as_of,
+        calendar=calendar or work_calendar_load(),
+    )
+    return MessageTable(period, box, limit_working_days, rows, table_totals(rows))
+
+
+__all__ = [
+    "DEFAULT_REPLY_LIMIT_WORKING_DAYS",
+    "InteractionImportError",
+    "InteractionImportReport",
+    "MessageTable",
+    "calendar_year_import",
+    "citizen_messages_import",
+    "citizen_messages_tabulate",
+    "consultation_summary",
+    "consultation_tests_import",
+    "work_calendar_load",
+]
