@@ -1,0 +1,292 @@
+"""Inspection bulletin (通报) composed from data: text parts and annex tables.
+
+The office's own parts (letterhead, document number, addressee, signature, contacts, the
+standing requirements of 下一步工作要求) come from an editable template (YAML, see
+templates/bulletin.yaml); everything that states a figure or names a unit is generated from
+BulletinData, so the text and the annexes cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from govwatch.engine.interaction.rates import RoundingMode, format_rate
+from govwatch.engine.reports.docx_writer import Block, OfficialDocument, Para
+from govwatch.engine.reports.records import Record, count, text
+from govwatch.engine.reports.tables import (
+    Table,
+    app_columns_table,
+    excellent_accounts_table,
+    interaction_buckets_table,
+    problem_accounts_table,
+    problem_sites_table,
+    ticket_completion_table,
+)
+
+DEFAULT_TEMPLATE = Path(__file__).with_name("templates") / "bulletin.yaml"
+_NUMERALS = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class BulletinTemplate:
+    letterhead: str
+    doc_number: str
+    title: str
+    addressee: str
+    signature: str
+    date_zh: str
+    contacts: tuple[str, ...] = ()
+    requirements: tuple[str, ...] = ()
+    rectification_deadline_zh: str = ""
+    rate_decimals: int = 2
+    rate_mode: RoundingMode = "half_up"
+    preamble: str = ""
+
+
+def load_template(path: Path = DEFAULT_TEMPLATE, **changes: str) -> BulletinTemplate:
+    """Read an office's template; ``changes`` fill per-issue fields (doc_number, date_zh)."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(raw, dict):
+        raise ValueError(f"模板 {path.name} 应为键值格式")
+    values: dict[str, object] = {**raw, **changes}
+    mode = str(values.get("rate_mode", "half_up"))
+    if mode not in ("half_up", "truncate"):
+        raise ValueError(f"模板 rate_mode 应为 half_up 或 truncate，实际为 {mode}")
+    return BulletinTemplate(
+        letterhead=str(values.get("letterhead", "")),
+        doc_number=str(values.get("doc_number", "")),
+        title=str(values.get("title", "")),
+        addressee=str(values.get("addressee", "")),
+        signature=str(values.get("signature", "")),
+        date_zh=str(values.get("date_zh", "")),
+        contacts=tuple(str(v) for v in values.get("contacts", []) or []),  # type: ignore[attr-defined]
+        requirements=tuple(str(v) for v in values.get("requirements", []) or []),  # type: ignore[attr-defined]
+        rectification_deadline_zh=str(values.get("rectification_deadline_zh", "")),
+        rate_decimals=int(str(values.get("rate_decimals", 2))),
+        rate_mode="truncate" if mode == "truncate" else "half_up",
+        preamble=str(values.get("preamble", "")),
+    )
+
+
+@dataclass(frozen=True)
+class WordingExample:
+    """A wrong expression found in published content, with its correction."""
+
+    unit: str
+    where: str
+    wrong: str
+    correct: str
+
+
+@dataclass(frozen=True)
+class BulletinData:
+    period_zh: str
+    sites_checked: int
+    accounts_checked: int
+    unqualified_sites: Sequence[Record] = ()
+    problem_sites: Sequence[Record] = ()
+    unqualified_accounts: Sequence[Record] = ()
+    problem_accounts: Sequence[Record] = ()
+    wording_examples: Sequence[WordingExample] = ()
+    interaction: Sequence[Record] = ()
+    interaction_order: Sequence[str] = ()
+    on_time_categories: Sequence[str] = ()
+    tickets: Sequence[Record] = ()
+    excellent_accounts: Sequence[Record] = ()
+    column_counts: Sequence[Record] = ()
+    extra_annexes: Sequence[Table] = field(default_factory=tuple)
+
+
+def _names(records: Sequence[Record], key: str, quote: bool = True) -> str:
+    items = list(dict.fromkeys(text(r, key) for r in records))
+    return "、".join(f"“{name}”" if quote else name for name in items)
+
+
+def _annexes(data: BulletinData) -> list[tuple[str, Table]]:
+    """(key, table) in print order; an empty part gets no annex."""
+    p = data.period_zh
+    parts: list[tuple[str, Table]] = []
+    if data.unqualified_sites:
+        table = problem_sites_table(data.unqualified_sites, f"{p}不合格的政府网站")
+        parts.append(("unqualified_sites", table))
+    if data.unqualified_accounts:
+        table = problem_accounts_table(data.unqualified_accounts, f"{p}不合格的政务新媒体")
+        parts.append(("unqualified", table))
+    if data.problem_accounts:
+        parts.append(
+            ("problems", problem_accounts_table(data.problem_accounts, f"{p}存在问题的政务新媒体"))
+        )
+    if data.problem_sites:
+        table = problem_sites_table(data.problem_sites, f"{p}存在问题的政府网站")
+        parts.append(("problem_sites", table))
+    if data.interaction:
+        table = interaction_buckets_table(
+            data.interaction,
+            category_key="response_category_zh",
+            category_order=data.interaction_order,
+            title=f"{p}政府网站互动回应检查情况",
+        )
+        parts.append(("interaction", table))
+    if data.tickets:
+        parts.append(
+            (
+                "tickets",
+                ticket_completion_table(data.tickets).with_title(f"{p}问题清单办理情况统计表"),
+            )
+        )
+    if data.excellent_accounts:
+        parts.append(
+            (
+                "excellent",
+                excellent_accounts_table(data.excellent_accounts).with_title(
+                    f"{p}优秀的政务新媒体"
+                ),
+            )
+        )
+    if data.column_counts:
+        parts.append(
+            ("columns", app_columns_table(data.column_counts).with_title(f"{p}栏目信息发布统计表"))
+        )
+    parts.extend((t.key, t) for t in data.extra_annexes)
+    return parts
+
+
+def _see(numbers: Mapping[str, int], key: str) -> str:
+    return f"（详见附件{numbers[key]}）" if key in numbers else ""
+
+
+Rate = Callable[[int, int], str]
+
+
+def _overview(data: BulletinData, at: Mapping[str, int], rate: Rate) -> list[str]:
+    """一、总体情况: one paragraph per kind of figure the data has."""
+    bad_sites, bad_accounts = len(data.unqualified_sites), len(data.unqualified_accounts)
+    good_sites = data.sites_checked - bad_sites
+    good_accounts = data.accounts_checked - bad_accounts
+    check = (
+        f"检查情况。{data.period_zh}，共检查政府网站{data.sites_checked}个，"
+        f"合格{good_sites}个，不合格{bad_sites}个，合格率为{rate(good_sites, data.sites_checked)}；"
+        f"检查政务新媒体{data.accounts_checked}个，合格{good_accounts}个，不合格{bad_accounts}个，"
+        f"合格率为{rate(good_accounts, data.accounts_checked)}。"
+    )
+    if data.unqualified_sites:
+        names = _names(data.unqualified_sites, "site_name")
+        check += f"{names}不合格{_see(at, 'unqualified_sites')}。"
+    if data.unqualified_accounts:
+        names = _names(data.unqualified_accounts, "account_name")
+        check += f"{names}不合格{_see(at, 'unqualified')}。"
+    if data.excellent_accounts:
+        first = text(data.excellent_accounts[0], "account_name")
+        check += (
+            f"“{first}”等{len(data.excellent_accounts)}个政务新媒体更新及时、内容优质，"
+            f"予以通报表扬{_see(at, 'excellent')}。"
+        )
+    parts = [check]
+    if data.interaction:
+        tested = len(data.interaction)
+        labels = [text(r, "response_category_zh") for r in data.interaction]
+        on_time = sum(1 for label in labels if label in data.on_time_categories)
+        buckets = "，".join(f"{label}{labels.count(label)}家" for label in dict.fromkeys(labels))
+        parts.append(
+            f"互动回应情况。对{tested}个政府网站进行咨询信件测试，{buckets}，"
+            f"按期答复率为{rate(on_time, tested)}{_see(at, 'interaction')}。"
+        )
+    if data.tickets:
+        issued = sum(count(r, "tickets_total") for r in data.tickets)
+        closed = sum(count(r, "tickets_closed") for r in data.tickets)
+        done = [r for r in data.tickets if count(r, "tickets_closed") == count(r, "tickets_total")]
+        line = f"问题清单办理情况。共转办问题清单{issued}个，已办结{closed}个，办结率为{rate(closed, issued)}"
+        if done:
+            line += f"，{_names(done, 'region_or_unit', quote=False)}办结率均为{rate(1, 1)}"
+        parts.append(f"{line}{_see(at, 'tickets')}。")
+    if data.column_counts:
+        published = sum(count(r, "items_published") for r in data.column_counts)
+        parts.append(
+            f"栏目信息发布情况。{len(data.column_counts)}个栏目共发布信息{published}条"
+            f"{_see(at, 'columns')}。"
+        )
+    return parts
+
+
+def _problems(data: BulletinData, at: Mapping[str, int]) -> list[str]:
+    """二、存在问题: named units and accounts, quoted wrong expressions with corrections."""
+    problems: list[str] = []
+    sites = [*data.unqualified_sites, *data.problem_sites]
+    if sites:
+        named = "；".join(
+            f"{text(r, 'operating_unit')}主办的“{text(r, 'site_name')}”"
+            f"{text(r, 'column_name')}{text(r, 'problem_type')}"
+            for r in sites
+        )
+        problems.append(f"部分政府网站存在问题。{named}{_see(at, 'problem_sites')}。")
+    accounts = [*data.unqualified_accounts, *data.problem_accounts]
+    if accounts:
+        named = "；".join(
+            f"{text(r, 'supervising_unit')}主管的{text(r, 'platform')}“{text(r, 'account_name')}”"
+            f"{text(r, 'problem_type')}"
+            for r in accounts
+        )
+        problems.append(f"政务新媒体更新不及时。{named}{_see(at, 'problems')}。")
+    if data.wording_examples:
+        quoted = "；".join(
+            f"{w.unit}{w.where}将“{w.correct}”错写为“{w.wrong}”" for w in data.wording_examples
+        )
+        problems.append(f"信息表述不规范。{quoted}，应予更正。")
+    late = [
+        r
+        for r in data.interaction
+        if text(r, "response_category_zh") not in data.on_time_categories
+    ]
+    if late:
+        names = _names(late, "site_name", quote=False)
+        problems.append(f"互动回应不及时。{names}未在规定时间内答复咨询信件。")
+    quiet = [r for r in data.column_counts if count(r, "items_published") == 0]
+    if quiet:
+        problems.append(
+            f"部分栏目未发布信息。{_names(quiet, 'column_name')}等{len(quiet)}个栏目本期发布数量为0"
+            f"{_see(at, 'columns')}。"
+        )
+    return problems or ["本期检查未发现需要通报的问题。"]
+
+
+def _numbered_paras(items: Sequence[str]) -> list[Block]:
+    return [Para(f"（{_NUMERALS[i]}）{item}") for i, item in enumerate(items)]
+
+
+def compose(data: BulletinData, template: BulletinTemplate) -> OfficialDocument:
+    """The bulletin as an OfficialDocument ready for docx_writer.write_docx."""
+    annexes = _annexes(data)
+    at = {key: index for index, (key, _) in enumerate(annexes, start=1)}
+
+    def rate(num: int, den: int) -> str:
+        return format_rate(num, den, template.rate_decimals, template.rate_mode)
+
+    body: list[Block] = []
+    if template.preamble:
+        body.append(Para(template.preamble.format(period=data.period_zh)))
+    body.append(Para("一、总体情况", "heading1"))
+    body.extend(_numbered_paras(_overview(data, at, rate)))
+    body.append(Para("二、存在问题", "heading1"))
+    body.extend(_numbered_paras(_problems(data, at)))
+    body.append(Para("三、下一步工作要求", "heading1"))
+    requirements = list(template.requirements)
+    if template.rectification_deadline_zh:
+        requirements.append(
+            f"被通报单位要于{template.rectification_deadline_zh}前将整改情况书面报送{template.signature}。"
+        )
+    body.extend(_numbered_paras(requirements))
+    return OfficialDocument(
+        title=template.title.format(period=data.period_zh),
+        body=tuple(body),
+        letterhead=template.letterhead,
+        doc_number=template.doc_number,
+        addressee=template.addressee,
+        signature=template.signature,
+        date_zh=template.date_zh,
+        contacts=template.contacts,
+        annexes=tuple(table for _, table in annexes),
+    )
