@@ -17,6 +17,7 @@ from govwatch.cli.base import EXIT_BAD_INPUT, CommandError
 
 # verb -> module under govwatch.cli; sorted, explicit, no discovery magic.
 COMMANDS: dict[str, str] = {
+    "check-text": "govwatch.cli.check_text",
     "demo": "govwatch.cli.demo",
     "init": "govwatch.cli.init",
     "interaction": "govwatch.cli.interaction",

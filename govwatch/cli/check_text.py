@@ -1,0 +1,138 @@
+"""govwatch check-text [FILE|-] [--json]: run the content checks on a file or stdin."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from govwatch.cli.base import EXIT_OK, EXIT_PROBLEMS, CommandError, print_json
+from govwatch.engine.text import ExtractError, TextCheckConfig, TextChecker, extract_text
+from govwatch.engine.text.expressions import RuleError
+from govwatch.engine.text.findings import (
+    CATEGORIES,
+    CATEGORY_LABELS,
+    SEVERITIES,
+    SEVERITY_LABELS,
+    Finding,
+    severity_rank,
+)
+from govwatch.engine.text.sensitive import LexiconError
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: str) -> None:
+    parser = sub.add_parser(
+        verb,
+        help="检查文本中的表述错误、错别字、敏感词与隐私泄露",
+        description="检查文本（txt/docx/xlsx/pdf，或 - 表示标准输入；UTF-8 或 GBK）。",
+    )
+    parser.add_argument("file", nargs="?", default="-", help="要检查的文件，默认读标准输入")
+    parser.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    parser.add_argument(
+        "--fail-on",
+        choices=SEVERITIES,
+        help="存在该严重程度及以上的问题时以退出码 1 结束",
+    )
+    parser.add_argument(
+        "--rules", action="append", type=Path, default=[], help="追加规范表述规则（yaml/csv）"
+    )
+    parser.add_argument(
+        "--lexicon", action="append", type=Path, default=[], help="追加敏感词库（txt/csv/xlsx）"
+    )
+    parser.add_argument(
+        "--terms",
+        action="append",
+        default=[],
+        metavar="类别=文件",
+        help="追加规范词表，如 place_name=本地地名.txt（每行一个词）",
+    )
+    parser.add_argument("--whitelist", type=Path, help="白名单文件，每行一个词")
+    parser.add_argument("--dismissed", type=Path, help="已忽略问题的指纹文件，每行一个")
+    parser.add_argument("--no-typos", action="store_true", help="不做统计错别字检测")
+    parser.add_argument("--no-sample-lexicon", action="store_true", help="不使用内置演示敏感词")
+    parser.set_defaults(handler=run)
+
+
+def _lines(path: Path | None) -> tuple[str, ...]:
+    if path is None:
+        return ()
+    if not path.is_file():
+        raise CommandError(f"找不到文件 {path}")
+    raw = path.read_text(encoding="utf-8-sig")
+    return tuple(ln.strip() for ln in raw.splitlines() if ln.strip() and not ln.startswith("#"))
+
+
+def _read_input(name: str) -> str:
+    if name == "-":
+        data = sys.stdin.buffer.read()
+        name = "stdin.txt"
+    else:
+        path = Path(name)
+        if not path.is_file():
+            raise CommandError(f"找不到文件 {name}")
+        data = path.read_bytes()
+    try:
+        return extract_text(data, name)
+    except ExtractError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def run(args: argparse.Namespace) -> int:
+    for path in [*args.rules, *args.lexicon]:
+        if not path.is_file():
+            raise CommandError(f"找不到文件 {path}")
+    term_files = []
+    for item in args.terms:
+        category, _, name = item.partition("=")
+        if category not in CATEGORIES or not name:
+            raise CommandError(
+                f"--terms 格式应为 类别=文件，类别取 {'、'.join(sorted(CATEGORIES))}"
+            )
+        if not Path(name).is_file():
+            raise CommandError(f"找不到文件 {name}")
+        term_files.append((category, Path(name)))
+    text = _read_input(args.file)
+    config = TextCheckConfig(
+        term_files=tuple(term_files),
+        rule_files=tuple(args.rules),
+        sensitive_files=tuple(args.lexicon),
+        sample_sensitive=not args.no_sample_lexicon,
+        typo=None if args.no_typos else TextCheckConfig().typo,
+        whitelist=_lines(args.whitelist),
+    )
+    try:
+        checker = TextChecker(config)
+    except (RuleError, LexiconError) as exc:
+        raise CommandError(str(exc)) from exc
+    findings = checker.check(text, dismissed=frozenset(_lines(args.dismissed)))
+    if args.json:
+        print_json(
+            {
+                "rules_version": checker.rules.version,
+                "count": len(findings),
+                "findings": [f.to_dict() for f in findings],
+            }
+        )
+    else:
+        _print_human(findings)
+    if args.fail_on and any(
+        severity_rank(f.severity) >= severity_rank(args.fail_on) for f in findings
+    ):
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def _print_human(findings: list[Finding]) -> None:
+    if not findings:
+        print("未发现问题。")
+        return
+    for f in findings:
+        label = CATEGORY_LABELS.get(f.category, f.category)
+        print(f"[{SEVERITY_LABELS.get(f.severity, f.severity)}] {f.code} {label} 位置 {f.offset}")
+        print(f"  {f.message}")
+        if f.suggestion:
+            print(f"  建议：{f.suggestion}")
+        print(f"  上下文：…{f.context}…")
+        print(f"  规则：{f.rule_id}  来源：{f.source}  指纹：{f.fingerprint}")
+    serious = sum(1 for f in findings if f.severity == "serious")
+    print(f"共 {len(findings)} 处问题，其中严重 {serious} 处。")

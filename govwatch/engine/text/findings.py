@@ -1,0 +1,156 @@
+"""Value objects of the text checks: a finding, its codes, categories and severities."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+# Finding codes (stable: tickets and dismissals refer to them).
+CODE_EXPRESSION = "TXT001"  # wrong form from the expression rules (规范表述)
+CODE_NEAR_MISS = "TXT002"  # one character away from a canonical term
+CODE_LEADER_TITLE = "TXT003"  # a leader's name next to a title that is not theirs
+CODE_TYPO = "TXT004"  # suspected typo in an ordinary word (statistical)
+CODE_SENSITIVE = "TXT005"  # user-managed sensitive word
+CODE_PRIVACY = "TXT006"  # personal data published unmasked
+
+# Categories; the first seven are the rule categories of the issue.
+PLACE_NAME = "place_name"
+LEADER_TITLE = "leader_title"
+INSTITUTION_NAME = "institution_name"
+POLITICAL_PHRASE = "political_phrase"
+CROSS_STRAIT_WORDING = "cross_strait_wording"
+QUOTATION_MARKS = "quotation_marks"
+TYPO = "typo"
+IDIOM = "idiom"
+SENSITIVE_WORD = "sensitive_word"
+PRIVACY = "privacy"
+
+CATEGORIES: frozenset[str] = frozenset(
+    {
+        PLACE_NAME,
+        LEADER_TITLE,
+        INSTITUTION_NAME,
+        POLITICAL_PHRASE,
+        CROSS_STRAIT_WORDING,
+        QUOTATION_MARKS,
+        TYPO,
+        IDIOM,
+        SENSITIVE_WORD,
+        PRIVACY,
+    }
+)
+
+CATEGORY_LABELS: dict[str, str] = {
+    PLACE_NAME: "地名",
+    LEADER_TITLE: "领导人姓名职务",
+    INSTITUTION_NAME: "机构名称",
+    POLITICAL_PHRASE: "固定政治表述",
+    CROSS_STRAIT_WORDING: "涉台港澳表述",
+    QUOTATION_MARKS: "引号使用",
+    TYPO: "错别字",
+    IDIOM: "成语",
+    SENSITIVE_WORD: "敏感词",
+    PRIVACY: "隐私泄露",
+}
+
+# Severities: serious = veto material (严重表述错误), warning = to review, info = for the record.
+SERIOUS = "serious"
+WARNING = "warning"
+INFO = "info"
+SEVERITIES: tuple[str, ...] = (INFO, WARNING, SERIOUS)
+SEVERITY_LABELS: dict[str, str] = {SERIOUS: "严重", WARNING: "警告", INFO: "提示"}
+
+CONTEXT_CHARS = 20
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity) if severity in SEVERITIES else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem in one text; offset/length are in characters of the checked text."""
+
+    code: str
+    category: str
+    severity: str
+    offset: int
+    length: int
+    text: str  # the matched text as shown (privacy hits are masked)
+    suggestion: str
+    context: str
+    rule_id: str
+    source: str
+    message: str = ""
+    fingerprint: str = field(default="", compare=False)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "category": self.category,
+            "severity": self.severity,
+            "offset": self.offset,
+            "length": self.length,
+            "text": self.text,
+            "suggestion": self.suggestion,
+            "context": self.context,
+            "rule_id": self.rule_id,
+            "source": self.source,
+            "message": self.message,
+            "fingerprint": self.fingerprint,
+        }
+
+
+def context_snippet(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
+    """The hit with `width` characters either side, line breaks flattened."""
+    left = max(0, start - width)
+    right = min(len(text), end + width)
+    snippet = text[left:right]
+    return " ".join(snippet.split())
+
+
+def fingerprint(code: str, rule_id: str, matched: str, context: str) -> str:
+    """Stable across re-crawls: no offset, only what the reader sees around the hit.
+
+    Whitespace is dropped so that a re-flowed page keeps its dismissed findings.
+    """
+    key = "\x1f".join((code, rule_id, matched, "".join(context.split())))
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def make_finding(
+    text: str,
+    *,
+    code: str,
+    category: str,
+    severity: str,
+    start: int,
+    end: int,
+    suggestion: str,
+    rule_id: str,
+    source: str,
+    message: str = "",
+    shown: str | None = None,
+    context_text: str | None = None,
+) -> Finding:
+    """Build a finding with its context and fingerprint.
+
+    `shown` replaces the hit (a masked number); `context_text` is the text with every privacy
+    hit masked, so that no finding's context re-publishes personal data.
+    """
+    matched = text[start:end] if shown is None else shown
+    context = context_snippet(context_text or text, start, end)
+    return Finding(
+        code=code,
+        category=category,
+        severity=severity,
+        offset=start,
+        length=end - start,
+        text=matched,
+        suggestion=suggestion,
+        context=context,
+        rule_id=rule_id,
+        source=source,
+        message=message,
+        fingerprint=fingerprint(code, rule_id, matched, context),
+    )
