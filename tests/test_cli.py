@@ -78,3 +78,16 @@ def test_import_dry_run_then_real_then_export(tmp_path: Path) -> None:
 @pytest.mark.parametrize("args", [["nonsense"], ["registry"], []])
 def test_bad_usage_exits_2(tmp_path: Path, args: list[str]) -> None:
     assert govwatch(tmp_path, *args).returncode == 2
+
+
+def test_demo_main_job_runs_end_to_end(tmp_path: Path) -> None:
+    """The README's first command, without the final serve: registry, farm, scan, inspect, bulletin."""
+    result = govwatch(tmp_path, "demo", "--no-serve", "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert "[6/6] 通报已生成" in result.stdout
+    assert "不合格  示范区人民政府" in result.stdout
+    assert list((tmp_path / "out").glob("通报-*.docx"))
+    again = govwatch(tmp_path, "inspect", "--period", "2024Q3", "--json")
+    assert again.returncode == 0 and '"pass_rate": "75.00%"' in again.stdout
+    scan = govwatch(tmp_path, "scan", "--site", "0000000000")
+    assert scan.returncode == 2 and "未登记的网站标识码" in scan.stderr

@@ -20,9 +20,14 @@ COMMANDS: dict[str, str] = {
     "check-text": "govwatch.cli.check_text",
     "demo": "govwatch.cli.demo",
     "init": "govwatch.cli.init",
+    "inspect": "govwatch.cli.inspect",
     "interaction": "govwatch.cli.interaction",
+    "posts": "govwatch.cli.posts",
     "registry": "govwatch.cli.registry",
+    "report": "govwatch.cli.report",
+    "scan": "govwatch.cli.scan",
     "serve": "govwatch.cli.serve",
+    "worker": "govwatch.cli.worker",
     "workdays": "govwatch.cli.workdays",
 }
 

@@ -1,25 +1,30 @@
 """govwatch demo: the main job on the embedded default.
 
-For now: create the database, import the demo registry built from the seeds, and serve.
-The scan, inspection and bulletin steps join as their issues land.
+Creates the database, imports the demo registry built from the seed bulletins, starts the
+demo farm (generated gov-like sites with planted defects) on 127.0.0.1, registers and scans
+it, runs the inspection for the farm's quarter, writes that quarter's bulletin (docx, xlsx,
+and pdf when LibreOffice is installed), and serves the web app.
 """
 
 from __future__ import annotations
 
 import argparse
+import tempfile
 from pathlib import Path
 
 from govwatch.cli.base import EXIT_OK, CommandError, setup_django
 
 DEMO_REGISTRY = Path(__file__).resolve().parents[2] / "demo" / "registry"
 ORDER = ("units.csv", "sites.csv", "columns.csv", "accounts.csv")
+VERDICT_ZH = {"qualified": "合格", "unqualified": "不合格", "unknown": "无法判定"}
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: str) -> None:
-    parser = sub.add_parser(verb, help="演示：建库、导入演示登记数据并启动网页")
-    parser.add_argument("--no-serve", action="store_true", help="导入后不启动网页")
+    parser = sub.add_parser(verb, help="演示：建库、导入演示登记数据、扫描演示站群、检查并启动网页")
+    parser.add_argument("--no-serve", action="store_true", help="完成后不启动网页")
     parser.add_argument("--host")
     parser.add_argument("--port", type=int)
+    parser.add_argument("--out", type=Path, default=Path("out"), help="通报输出目录（默认 ./out）")
     parser.set_defaults(handler=run)
 
 
@@ -42,28 +47,71 @@ def demo_admin() -> str:
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    setup_django()
-    from govwatch.cli.init import database_init
-    from govwatch.cli.serve import serve
+def _import(path: Path) -> None:
     from govwatch.web.registry.services import RegistryImportError, registry_import
 
+    try:
+        report = registry_import(path)
+    except RegistryImportError as exc:
+        raise CommandError("演示登记数据有误：\n" + "\n".join(exc.errors)) from exc
+    for entity, counts in report.counts.items():
+        total = counts.created + counts.updated + counts.unchanged
+        print(f"      {path.name}：{entity} {total} 条（新增 {counts.created}）")
+
+
+def run(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.conf import settings
+
+    from demo.farm import FarmServer, build_farm
+    from demo.farm_registry import site_code, write_farm_registry
+    from govwatch.cli.init import database_init
+    from govwatch.cli.serve import serve
+    from govwatch.web.inspections.selectors import inspection_pass_rate_text
+    from govwatch.web.inspections.services import inspection_run
+    from govwatch.web.registry.models import Site
+    from govwatch.web.reports.services import bulletin_write
+    from govwatch.web.scans.services import sites_scan
+
     database_init()
-    print("[1/3] 数据库已就绪")
+    print("[1/6] 数据库已就绪")
     print(f"      {demo_admin()}")
     missing = [name for name in ORDER if not (DEMO_REGISTRY / name).is_file()]
     if missing:
         raise CommandError(f"演示登记数据缺失：{', '.join(missing)}（应在 {DEMO_REGISTRY}）")
+    print("[2/6] 导入演示登记数据（由五份通报整理）")
     for name in ORDER:
-        try:
-            report = registry_import(DEMO_REGISTRY / name)
-        except RegistryImportError as exc:
-            raise CommandError("演示登记数据有误：\n" + "\n".join(exc.errors)) from exc
-        for entity, counts in report.counts.items():
-            total = counts.created + counts.updated + counts.unchanged
-            print(f"[2/3] 导入 {name}：{entity} {total} 条（新增 {counts.created}）")
+        _import(DEMO_REGISTRY / name)
+    farm = build_farm(7)
+    with FarmServer(farm) as server:
+        count = len(farm.sites)
+        print(f"[3/6] 演示站群已在 127.0.0.1:{server.port} 启动（{count} 个网站，含预置问题）")
+        with tempfile.TemporaryDirectory() as folder:
+            for path in write_farm_registry(farm.sites, Path(folder)):
+                _import(path)
+        codes = [site_code(s["code"]) for s in farm.sites]
+        sites = Site.objects.filter(site_code__in=codes).order_by("site_code")
+        print(f"[4/6] 扫描演示站群（监测日期 {farm.scan_date}）")
+
+        def progress(done: int, total: int, site: Site, run: object) -> None:
+            print(f"      [{done}/{total}] {site.name} 扫描完成")
+
+        sites_scan(sites, scan_date=farm.scan_date, fetch=server.fetch_config(), progress=progress)
+    day = farm.scan_date
+    quarter = f"{day.year}Q{(day.month - 1) // 3 + 1}"
+    inspection = inspection_run(quarter, created_by="govwatch demo")
+    print(f"[5/6] 检查 {quarter}：网站合格率 {inspection_pass_rate_text(inspection)}")
+    for result in inspection.results.select_related("site").order_by("site__site_code"):
+        if result.site and result.site.site_code in codes:
+            print(f"      {VERDICT_ZH[result.verdict]}  {result.site.name}  {result.reason}")
+    files = bulletin_write(inspection, args.out, doc_number="演示〔2024〕1号")
+    print(f"[6/6] 通报已生成：{files.docx}")
+    print(f"      附件表：{files.xlsx}")
+    print(f"      PDF：{files.pdf}" if files.pdf else f"      PDF：{files.pdf_message}")
     if args.no_serve:
         return EXIT_OK
-    print("[3/3] 启动网页")
+    host = args.host or settings.GOVWATCH_SERVE_HOST
+    port = args.port or settings.GOVWATCH_SERVE_PORT
+    print(f"      检查结果：http://{host}:{port}/admin/inspections/inspectionresult/")
     serve(args.host, args.port)
     return EXIT_OK

@@ -110,6 +110,30 @@ class DisclosureDocument:
 
 
 @dataclass(frozen=True)
+class MessageObservation:
+    """One valid citizen message to a consultation channel of the site (领导信箱、咨询…)."""
+
+    message_id: str
+    received_at: datetime
+    answered_at: datetime | None
+    box: str = ""
+
+
+@dataclass(frozen=True)
+class ConsultationObservation:
+    """One test consultation (咨询信件测试), already bucketed on the official calendar.
+
+    ``bucket`` is the interaction engine's bucket code (same_day_reply, within_1_working_day,
+    late_reply, no_reply, channel_unavailable …); ``on_time`` says whether it met the window.
+    """
+
+    test_id: str
+    bucket: str
+    on_time: bool
+    label_zh: str = ""
+
+
+@dataclass(frozen=True)
 class SiteObservation:
     """Everything the scan observed about one website in one monitoring period."""
 
@@ -125,6 +149,9 @@ class SiteObservation:
     facts: SiteFacts = SiteFacts()
     text_hits: tuple[TextHit, ...] = ()
     documents: tuple[DisclosureDocument, ...] = ()
+    # None: no message records / no tests for this site (nothing to judge, not "none").
+    messages: tuple[MessageObservation, ...] | None = None
+    consultations: tuple[ConsultationObservation, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ Code families (three capitals, three digits; a retired code is never reused):
 - ``LNK`` — links: broken links on the home page and other pages.
 - ``TXT`` — content: serious expression errors from the content checks.
 - ``NMA`` — new-media accounts: updates, rhythm, interaction, registration.
-- ``INT`` — reserved for the interaction tests (咨询信件测试), wrapped later.
+- ``INT`` — interaction: unanswered citizen messages, failed test consultations.
 
 Adding an indicator:
 
@@ -29,6 +29,8 @@ from govwatch.engine.checks.base import AnyIndicator, Indicator
 _PKG = "govwatch.engine.checks"
 
 REGISTRY: tuple[tuple[str, str], ...] = (
+    ("INT001", f"{_PKG}.interaction.int001_message_unanswered"),
+    ("INT002", f"{_PKG}.interaction.int002_consultation_failed"),
     ("LNK001", f"{_PKG}.links.lnk001_home_page_broken_link"),
     ("LNK002", f"{_PKG}.links.lnk002_page_broken_link"),
     ("NMA001", f"{_PKG}.accounts.nma001_account_not_updated"),

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "govwatch.web.registry",
     "govwatch.web.interaction",
+    "govwatch.web.scans",
+    "govwatch.web.inspections",
+    "govwatch.web.newmedia",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +117,14 @@ WHITENOISE_USE_FINDERS = True
 
 # Celery (distributed mode). Empty broker means tasks run in-process.
 CELERY_BROKER_URL = env.get("CELERY_BROKER_URL", "")
+CELERY_RESULT_BACKEND = CELERY_BROKER_URL or None
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# One site scan is one task; a worker takes one at a time so a big site cannot starve others.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ACKS_LATE = True
 
 # The first admin user, for `govwatch init` when no terminal is attached.
 GOVWATCH_ADMIN_USER = env.get("GOVWATCH_ADMIN_USER", "admin")
@@ -126,6 +137,13 @@ GOVWATCH_SERVE_PORT = int(env.get("GOVWATCH_SERVE_PORT", "8000"))
 
 # Hosts or CIDRs the crawler may fetch although they are private or loopback.
 GOVWATCH_ALLOW_HOSTS = _list("GOVWATCH_ALLOW_HOSTS", "")
+# Static name resolution for the crawler, "host=ip:port" pairs (like curl --resolve); the
+# demo farm serves gov.cn-style names from one loopback port this way.
+GOVWATCH_RESOLVE = _list("GOVWATCH_RESOLVE", "")
+# Where resumable crawl state is kept (one file per site and scan).
+GOVWATCH_CRAWL_STATE_DIR = DATA_DIR / "crawl-state"
+# Indicator profile used by scan and inspect when none is given.
+GOVWATCH_PROFILE = env.get("GOVWATCH_PROFILE", "cn-national-2019")
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 admin.site.site_header = "govwatch 政务网站与新媒体监管平台"
@@ -9,4 +9,5 @@ admin.site.index_title = "管理首页"
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
+    path("api/posts/", include("govwatch.web.newmedia.urls")),
 ]

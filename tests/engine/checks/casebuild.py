@@ -22,8 +22,10 @@ from govwatch.engine.checks.inputs import (
     AccountObservation,
     CheckContext,
     ColumnObservation,
+    ConsultationObservation,
     DisclosureDocument,
     LinkObservation,
+    MessageObservation,
     Probe,
     SiteFacts,
     SiteObservation,
@@ -109,6 +111,26 @@ def site(spec: dict[str, Any], ctx: CheckContext) -> SiteObservation:
         facts=SiteFacts(**spec.get("facts", {})),
         text_hits=tuple(TextHit(**hit) for hit in spec.get("text_hits", [])),
         documents=tuple(docs),
+        messages=_messages(spec.get("messages")),
+        consultations=(
+            tuple(ConsultationObservation(**c) for c in spec["consultations"])
+            if spec.get("consultations") is not None
+            else None
+        ),
+    )
+
+
+def _messages(specs: list[dict[str, Any]] | None) -> tuple[MessageObservation, ...] | None:
+    if specs is None:
+        return None
+    return tuple(
+        MessageObservation(
+            message_id=str(m["id"]),
+            received_at=_dt(m["received"]),
+            answered_at=_dt(m["answered"]) if m.get("answered") else None,
+            box=m.get("box", ""),
+        )
+        for m in specs
     )
 
 

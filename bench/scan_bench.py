@@ -1,0 +1,254 @@
+"""Scanner benchmark: govwatch (1 and 2 processes) vs Scrapy vs LinkChecker on one farm.
+
+    .venv/bin/python bench/scan_bench.py [--pages 20000] [--sites 8] [--no-linkchecker]
+
+Generates the big static farm in a temp dir, starts its own nginx on loopback ports (config
+in the temp dir), runs each tool in its own process while sampling the RSS of its whole
+process tree, and prints pages/s, CPU seconds, peak memory and ratios. Scrapy and
+LinkChecker are pip-installed into separate venvs under /tmp (never into .venv). Prints
+figures only: nothing here asserts a timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from demo.farm.static import write_static_farm  # noqa: E402
+
+SCRAPY_VENV = Path(tempfile.gettempdir()) / "govwatch-bench-scrapy"
+LINKCHECKER_VENV = Path(tempfile.gettempdir()) / "govwatch-bench-linkchecker"
+
+
+def _free_ports(count: int) -> list[int]:
+    socks = [socket.socket() for _ in range(count)]
+    for sock in socks:
+        sock.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in socks]
+    for sock in socks:
+        sock.close()
+    return ports
+
+
+def _start_nginx(tmp: Path, farm: Path, ports: list[int]) -> subprocess.Popen[bytes]:
+    # nginx usually lives in an sbin directory that a non-login PATH may lack.
+    search = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/local/sbin"])
+    nginx = shutil.which("nginx", path=search)
+    if nginx is None:
+        raise SystemExit("nginx not found: apt-get install nginx-light")
+    servers = "\n".join(
+        f"  server {{ listen 127.0.0.1:{port}; root {farm / f'site{i}'}; "
+        "add_header LinkChecker govwatch-bench; }"
+        for i, port in enumerate(ports)
+    )
+    conf = tmp / "nginx.conf"
+    conf.write_text(
+        f"worker_processes 1;\ndaemon off;\npid {tmp / 'nginx.pid'};\n"
+        f"error_log {tmp / 'nginx-error.log'};\n"
+        "events { worker_connections 4096; }\n"
+        "http {\n  access_log off;\n  types { text/html html; application/pdf pdf; image/png png; }\n"
+        "  default_type application/octet-stream;\n  sendfile on;\n"
+        "  keepalive_requests 1000000;\n"
+        f"  client_body_temp_path {tmp}/body;\n  proxy_temp_path {tmp}/proxy;\n"
+        f"{servers}\n}}\n"
+    )
+    proc = subprocess.Popen([nginx, "-p", str(tmp), "-c", str(conf), "-e", str(tmp / "e.log")])
+    deadline = time.monotonic() + 10
+    for port in ports:
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("nginx did not start") from None
+                time.sleep(0.05)
+    return proc
+
+
+def _tree_rss_kb(pid: int) -> int:
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, AttributeError, ValueError):
+            continue
+    return total
+
+
+def _measure(cmd: list[str], timeout: float | None = None) -> dict[str, object]:
+    load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, _tree_rss_kb(proc.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    timed_out = False
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        timed_out = True
+    wall = time.monotonic() - started
+    stop.set()
+    sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if proc.returncode not in (0, -9) and not timed_out:
+        sys.stderr.write(err.decode(errors="replace")[-3000:])
+    return {
+        "wall": wall,
+        "cpu": cpu,
+        "peak_mb": peak / 1024,
+        "load": load,
+        "out": out.decode(errors="replace"),
+        "err": err.decode(errors="replace"),
+        "timed_out": timed_out,
+    }
+
+
+def _ensure_venv(venv: Path, package: str) -> bool:
+    exe = venv / "bin" / package
+    if exe.exists():
+        return True
+    base = getattr(sys, "_base_executable", sys.executable)
+    try:
+        subprocess.run([base, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", package], check=True)
+    except (subprocess.CalledProcessError, OSError) as exc:
+        print(f"  ({package} not installable: {exc})")
+        return False
+    return exe.exists()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pages", type=int, default=20000)
+    parser.add_argument("--sites", type=int, default=8)
+    parser.add_argument("--no-scrapy", action="store_true")
+    parser.add_argument("--no-linkchecker", action="store_true")
+    parser.add_argument("--linkchecker-timeout", type=float, default=90.0)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="govwatch-bench-"))
+    tmp.chmod(0o755)  # nginx workers run as an unprivileged user when started by root
+    farm = tmp / "farm"
+    print(f"farm: {tmp}")
+    truth = write_static_farm(farm, args.pages, args.sites)
+    pages_total = int(truth["html_pages"])  # type: ignore[arg-type]
+    print(f"  {pages_total} HTML pages, {args.sites} sites, cores: {os.cpu_count()}")
+    ports = _free_ports(args.sites)
+    nginx = _start_nginx(tmp, farm, ports)
+    rows: dict[str, dict[str, object]] = {}
+    try:
+        py = str(ROOT / ".venv" / "bin" / "python")
+        scan = [py, str(ROOT / "bench" / "scan_run.py"), str(farm), *map(str, ports)]
+        for label, procs in (("govwatch 1 process", 1), ("govwatch 2 processes", 2)):
+            run = _measure([*scan, "--processes", str(procs)])
+            info = json.loads(run["out"].strip().splitlines()[-1])  # type: ignore[union-attr]
+            run.update(pages=info["pages"], detail=info)
+            rows[label] = run
+        if not args.no_scrapy and _ensure_venv(SCRAPY_VENV, "scrapy"):
+            stats = tmp / "scrapy.json"
+            run = _measure(
+                [
+                    str(SCRAPY_VENV / "bin" / "scrapy"),
+                    "runspider",
+                    str(ROOT / "bench" / "scan_scrapy_spider.py"),
+                    "-a",
+                    "ports=" + ",".join(map(str, ports)),
+                    "-a",
+                    f"stats={stats}",
+                ]
+            )
+            run["pages"] = json.loads(stats.read_text())["pages"] if stats.exists() else 0
+            rows["scrapy (plain Spider)"] = run
+        if not args.no_linkchecker and _ensure_venv(LINKCHECKER_VENV, "linkchecker"):
+            rc = tmp / "linkcheckerrc"
+            rc.write_text(
+                "[checking]\nmaxrequestspersecond=100000\nthreads=10\n[output]\nstatus=0\n"
+            )
+            run = _measure(
+                [
+                    str(LINKCHECKER_VENV / "bin" / "linkchecker"),
+                    "-f",
+                    str(rc),
+                    "--no-status",
+                    f"http://127.0.0.1:{ports[0]}/",
+                ],
+                timeout=args.linkchecker_timeout,
+            )
+            checked = re.search(r"(\d+) URLs? checked", str(run["out"]) + str(run["err"]))
+            urls = int(checked.group(1)) if checked else 0
+            html_site0 = int(truth["sites"][0]["html_pages"])  # type: ignore[index]
+            # LinkChecker reports URLs, not pages: count pages as the site's share of URLs.
+            run["pages"] = html_site0 if urls and not run["timed_out"] else 0
+            run["note"] = f"site0 only; {urls} URLs; timed out: {run['timed_out']}"
+            rows["linkchecker (site0)"] = run
+    finally:
+        nginx.terminate()
+        nginx.wait(10)
+    _report(rows)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _report(rows: dict[str, dict[str, object]]) -> None:
+    print(
+        f"\n{'tool':26} {'pages':>7} {'wall s':>7} {'pages/s':>8} {'CPU s':>7} {'cores':>6}"
+        f" {'pages/CPU-s':>11} {'peak MB':>8} {'load':>5}"
+    )
+    rate: dict[str, float] = {}
+    for label, row in rows.items():
+        pages, wall, cpu = float(row["pages"]), float(row["wall"]), float(row["cpu"])  # type: ignore[arg-type]
+        rate[label] = pages / wall if wall else 0.0
+        print(
+            f"{label:26} {int(pages):>7} {wall:>7.2f} {rate[label]:>8.0f} {cpu:>7.2f}"
+            f" {cpu / wall if wall else 0:>6.2f} {pages / cpu if cpu else 0:>11.0f}"
+            f" {float(row['peak_mb']):>8.1f} {row['load']!s:>5}"  # type: ignore[arg-type]
+            + (f"  {row['note']}" if "note" in row else "")
+        )
+    one, two = rate.get("govwatch 1 process", 0.0), rate.get("govwatch 2 processes", 0.0)
+    print("\n(cores = CPU s / wall s of the tool's process tree; load = 1-min load average")
+    print(" before the run: on a shared machine the second process only helps if a core is free)")
+    if one:
+        print(f"2 processes / 1 process: {two / one:.2f}x")
+    for other in ("scrapy (plain Spider)", "linkchecker (site0)"):
+        if rate.get(other):
+            print(
+                f"govwatch 2 processes / {other}: {two / rate[other]:.1f}x "
+                f"(1 process: {one / rate[other]:.1f}x)"
+            )
+    for label in ("govwatch 1 process", "govwatch 2 processes"):
+        if label in rows:
+            print(f"{label}: {rows[label]['detail']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,278 @@
+"""The small demo farm: five gov-like sites with planted defects, and its truth file.
+
+Everything is derived from the seed (titles, counts, dates, which article carries which
+defect), so a farm and its truth can be rebuilt anywhere. The truth lists exactly what a
+correct scan reports: every non-ok link occurrence, every column's newest date and item
+count, the site facts that are planted to be missing, and which sites are unavailable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from demo.farm import html as H
+
+SCAN_DATE = date(2024, 7, 1)
+PAGE_SIZE = 15
+_WORDS = [
+    "关于",
+    "开展",
+    "做好",
+    "全市",
+    "2024年",
+    "安全生产",
+    "乡村振兴",
+    "营商环境",
+    "政务公开",
+    "专项",
+    "工作",
+    "检查",
+    "通知",
+    "公告",
+    "实施方案",
+    "会议",
+    "召开",
+    "推进",
+    "部署",
+    "落实",
+    "高质量发展",
+    "民生",
+    "实事",
+    "项目",
+    "建设",
+    "情况",
+    "公示",
+    "征求意见",
+]
+
+
+@dataclass(frozen=True)
+class FarmPage:
+    body: bytes
+    content_type: str = "text/html; charset=utf-8"
+    status: int = 200
+
+
+@dataclass
+class FarmHost:
+    host: str
+    pages: dict[str, FarmPage] = field(default_factory=dict)
+    delay: float = 0.0  # seconds before every answer (the slow site)
+    unreachable: bool = False  # nothing listens (the unreachable site)
+    default_status: int = 404  # answer for unknown paths (403/429 hosts answer everything so)
+
+
+@dataclass
+class Farm:
+    seed: int
+    scan_date: date
+    hosts: dict[str, FarmHost]
+    sites: list[dict[str, Any]]  # SiteSpec fields as plain data
+    truth: dict[str, Any]
+
+
+@dataclass
+class _Column:
+    path: str
+    name: str
+    kind: str
+    registered: bool
+    count: int  # 0 = blank column
+    newest_age: int  # days before the scan date
+    shape: str
+    undated: bool = False
+    pager: str = "script"  # "script" (createPageHTML) or "links"
+    cms_urls: bool = True  # item URLs carry yyyymm (TRS style)
+    in_nav: bool = True
+
+
+def _title(rng: random.Random) -> str:
+    return "".join(rng.sample(_WORDS, 4))
+
+
+class _SiteBuilder:
+    def __init__(self, rng: random.Random, code: str, host: str, name: str, gbk: bool) -> None:
+        self.rng = rng
+        self.code = code
+        self.host = host
+        self.name = name
+        self.gbk = gbk
+        self.charset = "gb2312" if gbk else "utf-8"
+        self.farm_host = FarmHost(host)
+        self.columns: list[_Column] = []
+        self.truth_columns: dict[str, dict[str, Any]] = {}
+        self.bad_links: list[dict[str, Any]] = []
+        self.articles: list[str] = []
+        self.home_items: list[tuple[str, str, date]] = []
+        self.footer_id = True
+        self.meta_id = True
+        self.interaction = True
+        self.extra_home: list[tuple[str, str]] = []
+
+    @property
+    def home(self) -> str:
+        return f"http://{self.host}/"
+
+    def url(self, path: str) -> str:
+        return f"http://{self.host}{path}"
+
+    def add(self, path: str, text: str, status: int = 200) -> None:
+        if self.gbk:
+            # No charset in the header: the scanner must find gb2312 in the meta tag.
+            body, ctype = text.encode("gb18030"), "text/html"
+        else:
+            body, ctype = text.encode("utf-8"), "text/html; charset=utf-8"
+        self.farm_host.pages[path] = FarmPage(body, ctype, status)
+
+    def add_file(self, path: str, content_type: str = "application/pdf") -> None:
+        self.farm_host.pages[path] = FarmPage(b"%PDF-1.4 demo\n" * 20, content_type)
+
+    def plant(self, page_path: str, url: str, outcome: str, anchor: str) -> None:
+        self.bad_links.append(
+            {
+                "page_url": self.url(page_path),
+                "url": url,
+                "outcome": outcome,
+                "anchor_text": anchor,
+                "on_home": page_path == "/",
+            }
+        )
+
+    def nav(self) -> list[tuple[str, str]]:
+        return [(c.path, c.name) for c in self.columns if c.in_nav]
+
+    def meta(self, **extra: str) -> dict[str, str]:
+        meta = {"SiteName": self.name, "SiteDomain": self.host}
+        if self.meta_id:
+            meta["SiteIDCode"] = self.site_id
+        meta.update(extra)
+        return meta
+
+    @property
+    def site_id(self) -> str:
+        return str(4400000000 + int(hashlib.sha1(self.code.encode()).hexdigest()[:6], 16) % 99999)
+
+    def footer(self) -> str:
+        parts = [f"主办单位：{self.name}办公室", "联系电话：0371-12345678"]
+        if self.footer_id:
+            parts.append(f"网站标识码：{self.site_id}")
+        parts += ["豫ICP备12345678号-1", "豫公网安备 41010502000123号"]
+        mark = (
+            '<a href="http://bszs.conac.cn/sitename?id=1">'
+            '<img src="/images/dzjg.png" alt="党政机关"></a>'
+        )
+        links = '<a href="/about/lxwm.html">联系我们</a> <a href="/about/wzdt.html">网站地图</a>'
+        return f"<p>{' | '.join(parts)}</p><p>{links}</p>{mark}"
+
+    def shell(self, title: str, body: str, **meta: str) -> str:
+        return H.page(
+            title=f"{title}_{self.name}",
+            charset=self.charset,
+            meta=self.meta(**meta),
+            nav=self.nav(),
+            body=body,
+            footer=self.footer(),
+        )
+
+    def build_column(self, col: _Column) -> None:
+        rng = self.rng
+        items: list[tuple[str, str, date | None]] = []
+        day = SCAN_DATE - timedelta(days=col.newest_age)
+        for number in range(col.count):
+            stamp = day.strftime("%Y%m")
+            serial = 1000 + len(self.articles)
+            if col.cms_urls:
+                href = f"{col.path}{stamp}/t{day:%Y%m%d}_{serial}.html"
+            else:
+                href = f"{col.path}art_{serial}.html"
+            title = f"{_title(rng)}（{number + 1}）"
+            items.append((href, title, None if col.undated else day))
+            self.articles.append(href)
+            self.add_article(col, href, title, day)
+            day -= timedelta(days=rng.randint(1, 9))
+        pages = max(1, -(-len(items) // PAGE_SIZE))
+        side = H.sidebar([(c.path, c.name) for c in self.columns if c.path != col.path][:6])
+        for index in range(pages):
+            chunk = items[index * PAGE_SIZE : (index + 1) * PAGE_SIZE]
+            shown = [(h, t, H.show_date(d, col.shape) if d else "") for h, t, d in chunk]
+            body = H.crumb(col.path, col.name) + side
+            body += H.item_list(shown) if chunk else '<div class="list"><p>暂无信息</p></div>'
+            if pages > 1 and col.pager == "script":
+                body += (
+                    f'<div class="page"><script>createPageHTML({pages}, {index}, '
+                    '"index", "html");</script></div>'
+                )
+            elif pages > 1:
+                nxt = f"index_{index + 1}.html" if index + 1 < pages else ""
+                body += (
+                    '<div class="page">'
+                    + (f'<a href="{nxt}">下一页</a>' if nxt else "")
+                    + (f'<a href="index_{pages - 1}.html">尾页</a></div>')
+                )
+            path = col.path + ("index.html" if index == 0 else f"index_{index}.html")
+            # A misleading PubDate meta: the visible dates, not this tag, are the truth.
+            self.add(path, self.shell(col.name, body, ColumnName=col.name, PubDate="2099-01-01"))
+        dated = [d for _, _, d in items if d is not None]
+        self.truth_columns[self.url(col.path)] = {
+            "name": col.name,
+            "registered": col.registered,
+            "kind": col.kind,
+            "item_count": len(items),
+            "newest_date": max(dated).isoformat() if dated else None,
+            "blank": not items,
+            "date_shape": col.shape,
+        }
+        if col.kind == "news":
+            self.home_items += [(h, t, d) for h, t, d in items[:5] if d is not None]
+
+    def add_article(self, col: _Column, href: str, title: str, day: date) -> None:
+        body = (
+            H.crumb(col.path, col.name)
+            + f"<h1>{title}</h1>"
+            + f'<div class="info">发布时间：{day.isoformat()} 来源：{self.name}</div>'
+            + f'<div class="content"><p>{title}。{"".join(self.rng.sample(_WORDS, 8))}。</p>'
+            + "{extra}</div>"
+        )
+        self.add(href, self.shell(title, body, ArticleTitle=title, PubDate=day.isoformat()))
+
+    def inject(self, path: str, snippet: str) -> None:
+        page = self.farm_host.pages[path]
+        codec = "gb18030" if self.gbk else "utf-8"
+        text = page.body.decode(codec)
+        marker = "{extra}" if "{extra}" in text else '<div class="footer">'
+        replacement = snippet if marker == "{extra}" else snippet + marker
+        self.farm_host.pages[path] = FarmPage(
+            text.replace(marker, replacement, 1).encode(codec), page.content_type, page.status
+        )
+
+    def finish(self) -> None:
+        for path in self.articles:
+            self.inject(path, "")
+        lists = ""
+        for group in range(0, len(self.home_items), 5):
+            chunk = self.home_items[group : group + 5]
+            lists += H.item_list([(h, t, d.isoformat()) for h, t, d in chunk])
+        extras = "".join(f'<p><a href="{u}">{t}</a></p>' for u, t in self.extra_home)
+        search = (
+            '<form action="/search/" method="get">'
+            '<input name="searchword"><button>搜索</button></form>'
+        )
+        body = search + '<p><a href="/wza/">无障碍</a></p>' + lists + extras
+        self.add("/", self.shell("首页", body))
+        self.add("/about/lxwm.html", self.shell("联系我们", "<p>联系电话：0371-12345678</p>"))
+        self.add("/about/wzdt.html", self.shell("网站地图", "<p>网站地图</p>"))
+        self.add("/search/", self.shell("搜索", "<p>请输入关键词</p>"))
+        self.add("/wza/", self.shell("无障碍", "<p>无障碍浏览</p>"))
+        self.farm_host.pages["/images/dzjg.png"] = FarmPage(b"\x89PNG demo", "image/png")
+
+    def site_spec(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "home_url": self.home,
+            "columns": [(c.name, self.url(c.path), c.kind) for c in self.columns if c.registered],
+        }

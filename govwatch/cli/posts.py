@@ -1,0 +1,195 @@
+"""`govwatch posts`: import export files, fetch feeds, and show accounts' activity.
+
+govwatch posts import FILE [--dry-run] [--json]
+govwatch posts fetch [--account ID_OR_NAME ...] [--json]
+govwatch posts activity --from DATE --to DATE [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from govwatch.cli.base import EXIT_OK, CommandError, print_json, setup_django
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: str) -> None:
+    parser = sub.add_parser(verb, help="政务新媒体发文：导入导出文件、采集订阅源、统计更新情况")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+
+    imp = actions.add_parser("import", help="导入平台导出的发文记录（xlsx/csv，UTF-8 或 GBK）")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    imp.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    imp.set_defaults(handler=run_import)
+
+    fetch = actions.add_parser("fetch", help="采集“采集方式”为订阅源的账号")
+    fetch.add_argument(
+        "--account",
+        action="append",
+        default=[],
+        metavar="ID_OR_NAME",
+        help="只采集这些账号（登记编号或账号名称，可重复）",
+    )
+    fetch.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    fetch.set_defaults(handler=run_fetch)
+
+    activity = actions.add_parser("activity", help="按自然日统计各账号的更新情况")
+    activity.add_argument("--from", dest="start", required=True, metavar="DATE")
+    activity.add_argument("--to", dest="end", required=True, metavar="DATE")
+    activity.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    activity.set_defaults(handler=run_activity)
+
+
+def _prepare() -> None:
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"日期“{text}”无法识别，应写作 YYYY-MM-DD") from None
+
+
+def run_import(args: argparse.Namespace) -> int:
+    if not args.file.is_file():
+        raise CommandError(f"找不到文件 {args.file}")
+    _prepare()
+    from govwatch.web.newmedia.services import PostsImportError, posts_import
+
+    try:
+        report = posts_import(args.file, dry_run=args.dry_run)
+    except PostsImportError as exc:
+        more = f"（仅列出前 {len(exc.errors)} 处）" if exc.total > len(exc.errors) else ""
+        raise CommandError(
+            f"导入失败，未写入任何数据（共 {exc.total} 处错误{more}）：\n" + "\n".join(exc.errors)
+        ) from exc
+    counts = {
+        "dry_run": report.dry_run,
+        "rows": report.rows,
+        "new": report.new,
+        "duplicate": report.duplicate,
+        "accounts": report.accounts,
+    }
+    if args.json:
+        print_json(counts)
+        return EXIT_OK
+    title = "试运行（未写入）" if report.dry_run else "导入完成"
+    print(
+        f"{title}：{args.file}，共 {report.rows} 行，涉及 {report.accounts} 个账号："
+        f"新增 {report.new}，重复 {report.duplicate}"
+    )
+    return EXIT_OK
+
+
+def _accounts(wanted: list[str]) -> Any:
+    from govwatch.web.registry.models import Account
+
+    if not wanted:
+        return None
+    chosen = []
+    for item in wanted:
+        found = list(
+            Account.objects.filter(pk=int(item)) if item.isdigit() else Account.objects.none()
+        ) or list(Account.objects.filter(name=item.strip()))
+        if not found:
+            raise CommandError(f"账号“{item}”未登记")
+        chosen.extend(found)
+    return chosen
+
+
+def run_fetch(args: argparse.Namespace) -> int:
+    _prepare()
+    from govwatch.web.newmedia.services import posts_fetch
+
+    accounts = _accounts(args.account)
+    show = sys.stderr.isatty() and not args.json
+
+    def progress(done: int, total: int, account: Any) -> None:
+        print(f"\r[{done}/{total}] {account.name[:30]:<30}", end="", file=sys.stderr, flush=True)
+
+    report = posts_fetch(accounts, progress=progress if show else None)
+    if show and report.accounts:
+        print(file=sys.stderr)
+    if args.json:
+        print_json(
+            {
+                "accounts": report.accounts,
+                "ok": report.ok,
+                "failed": report.failed,
+                "new": report.new,
+                "duplicate": report.duplicate,
+                "rejected": report.rejected,
+                "failures": [
+                    {"account_id": a.pk, "name": a.name, "reason": reason}
+                    for a, reason in report.failures
+                ],
+            }
+        )
+        return EXIT_OK
+    print(
+        f"采集 {report.accounts} 个账号：成功 {report.ok}，失败 {report.failed}；"
+        f"新增发文 {report.new}，重复 {report.duplicate}，无法识别的条目 {report.rejected}"
+    )
+    for account, reason in report.failures:
+        print(f"  · {account.name}（{account.get_platform_display()}）：{reason}")
+    return EXIT_OK
+
+
+def run_activity(args: argparse.Namespace) -> int:
+    start, end = _date(args.start), _date(args.end)
+    if end < start:
+        raise CommandError(f"--to {end} 早于 --from {start}")
+    _prepare()
+    from govwatch.engine.newmedia.activity import Window
+    from govwatch.web.newmedia.services import accounts_activity_report
+
+    rows = accounts_activity_report(Window(start, end))
+
+    def state(row: Any) -> str:
+        if row.health is None or row.health.account_state == "known":
+            return "known"
+        return "unknown"
+
+    if args.json:
+        print_json(
+            {
+                "period": {"start": start, "end": end},
+                "accounts": [
+                    {
+                        "account_id": r.account.pk,
+                        "name": r.account.name,
+                        "platform": r.account.platform,
+                        "state": state(r),
+                        "health": r.health.describe_zh() if r.health else None,
+                        "post_count": r.activity.post_count,
+                        "last_post_at": r.activity.last_post_at,
+                        "longest_gap_days": r.activity.longest_gap_days,
+                        "min_week": r.activity.min_week,
+                        "noncompliant_days": r.activity.noncompliant_days,
+                        "daily_counts": list(r.activity.daily_counts),
+                    }
+                    for r in rows
+                ],
+            }
+        )
+        return EXIT_OK
+    print(f"账号更新情况  {start} 至 {end}")
+    print("账号\t平台\t发文数\t最近发文\t最长未更新天数\t周发文最少\t备注")
+    for r in rows:
+        act = r.activity
+        last = f"{act.last_post_at:%Y-%m-%d %H:%M}" if act.last_post_at else "无"
+        note = "" if state(r) == "known" else f"更新情况未知：{r.health.describe_zh()}"  # type: ignore[union-attr]
+        print(
+            f"{r.account.name}\t{r.account.get_platform_display()}\t{act.post_count}\t{last}\t"
+            f"{act.longest_gap_days}\t{act.min_week}\t{note}"
+        )
+    return EXIT_OK

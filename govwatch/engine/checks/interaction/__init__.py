@@ -1,0 +1,1 @@
+"""Interaction indicators (互动回应): citizen messages and test consultations."""

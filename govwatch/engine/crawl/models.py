@@ -1,0 +1,149 @@
+"""Typed inputs and outputs of a site scan (frozen dataclasses throughout)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from govwatch.engine.fetch.types import FetchConfig
+from govwatch.engine.parse.types import ListItem
+from govwatch.engine.site.facts import SiteFacts
+
+
+class LinkOutcome(StrEnum):
+    """Closed set of link-check outcomes."""
+
+    OK = "ok"
+    BROKEN = "broken"  # 404/410, DNS failure, connection refused
+    SERVER_ERROR = "server_error"
+    TIMEOUT = "timeout"
+    BLOCKED = "blocked"  # 401/403/429 or a WAF challenge: 疑似拦截, not dead
+    REDIRECT_LOOP = "redirect_loop"
+    UNSUPPORTED = "unsupported"
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSpec:
+    name: str
+    url: str
+    kind: str = ""  # e.g. news / notice / policy, for the indicator windows downstream
+
+
+@dataclass(frozen=True, slots=True)
+class SiteSpec:
+    code: str
+    name: str
+    home_url: str
+    hosts: tuple[str, ...] = ()  # registered hosts; the home URL's host is always in scope
+    columns: tuple[ColumnSpec, ...] = ()
+    business_systems: tuple[str, ...] = ()  # registered business-system URLs
+
+
+@dataclass(frozen=True, slots=True)
+class ScanConfig:
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    scan_date: date | None = None  # None: today; fixes "now" for dates and windows
+    scan_id: str = ""  # same id = resume; a new id = re-scan (default: site code + date)
+    max_pages: int = 5000
+    max_depth: int = 8
+    max_query_variants: int = 20  # distinct query strings per path (endless-query traps)
+    max_path_segments: int = 12
+    max_list_pages: int = 10  # pagination pages followed per column
+    workers: int = 64
+    check_links: bool = True
+    check_external: bool = True
+    discover_columns: bool = True
+    home_window_days: int = 14
+    probe_count: int = 1
+    probe_timeout: float = 15.0
+    max_referrers: int = 20  # pages kept per broken link
+
+
+@dataclass(frozen=True, slots=True)
+class BrokenLink:
+    url: str
+    outcome: LinkOutcome
+    reason: str  # fetch error or "http <status>"
+    status: int | None
+    page_url: str
+    anchor_text: str
+    on_home: bool
+    external: bool
+    kind: str  # "a", "img", "frame" or "attachment"
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnResult:
+    name: str
+    url: str
+    registered: bool
+    items: tuple[ListItem, ...]
+    item_count: int
+    undated_count: int
+    newest_date: date | None
+    list_pages: int
+    blank: bool
+    error: str = ""  # the list could not be fetched: unknown, never "not updated"
+
+
+@dataclass(frozen=True, slots=True)
+class HomeResult:
+    url: str
+    fetched: bool
+    error: str
+    newest_date: date | None
+    new_items: tuple[ListItem, ...]  # dated within the window before the scan date
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    url: str
+    at: datetime
+    ok: bool
+    status: int | None
+    reason: str
+    elapsed: float
+
+
+@dataclass(frozen=True, slots=True)
+class PageFailure:
+    url: str
+    reason: str
+    status: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ScanStats:
+    pages_fetched: int = 0  # answered 200 with a body
+    pages_parsed: int = 0
+    pages_not_modified: int = 0  # 304 to a conditional request
+    pages_unchanged: int = 0  # 200 but same content hash: not parsed
+    pages_resumed: int = 0  # finished by an earlier run of the same scan: not fetched
+    requests: int = 0
+    links_checked: int = 0
+    external_checked: int = 0
+    trap_skipped: int = 0
+    elapsed: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class SiteScanResult:
+    site_code: str
+    home_url: str
+    scan_id: str
+    scan_date: date
+    stats: ScanStats
+    home: HomeResult
+    columns: tuple[ColumnResult, ...]
+    probes: tuple[Probe, ...]
+    broken_links: tuple[BrokenLink, ...]
+    link_counts: tuple[tuple[str, int], ...]
+    failures: tuple[PageFailure, ...]
+    trap_samples: tuple[str, ...]
+    facts: SiteFacts
+
+
+def probe_failure_ratio(probes: tuple[Probe, ...] | list[Probe]) -> float:
+    """Share of failed availability probes (W-V2 counts a site down at 5 %)."""
+    return sum(1 for p in probes if not p.ok) / len(probes) if probes else 0.0

@@ -1,0 +1,155 @@
+"""The public entry points: scan one site (async or sync), probe availability."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+from govwatch.engine.crawl import assemble
+from govwatch.engine.crawl.crawler import SiteCrawler
+from govwatch.engine.crawl.linkcheck import classify
+from govwatch.engine.crawl.models import (
+    LinkOutcome,
+    Probe,
+    ScanConfig,
+    ScanStats,
+    SiteScanResult,
+    SiteSpec,
+)
+from govwatch.engine.crawl.state import StateStore
+from govwatch.engine.fetch.client import Fetcher
+from govwatch.engine.fetch.types import FetchConfig
+from govwatch.engine.parse.urls import normalize_url
+from govwatch.engine.site.facts import extract_site_facts
+
+
+async def probe_availability(
+    url: str,
+    fetch_config: FetchConfig,
+    *,
+    timeout: float = 15.0,
+    count: int = 1,
+    interval: float = 0.0,
+) -> tuple[Probe, ...]:
+    """Probe a home page `count` times; a probe fails when the page is not open within
+    `timeout` seconds (W-V2: 15 s). Probes are values, so any window's ratio can be taken."""
+    config = replace(
+        fetch_config,
+        total_timeout=timeout,
+        read_timeout=timeout,
+        connect_timeout=min(timeout, fetch_config.connect_timeout),
+        retries=0,
+    )
+    probes: list[Probe] = []
+    async with Fetcher(config) as fetcher:
+        for number in range(count):
+            if number and interval:
+                await asyncio.sleep(interval)
+            at = datetime.now(UTC)
+            result = await fetcher.fetch(url)
+            outcome, reason = classify(result)
+            probes.append(
+                Probe(
+                    url,
+                    at,
+                    outcome is LinkOutcome.OK and result.error is None,
+                    result.status,
+                    reason,
+                    result.elapsed,
+                )
+            )
+    return tuple(probes)
+
+
+async def scan_site_async(
+    site: SiteSpec,
+    config: ScanConfig | None = None,
+    state: StateStore | None = None,
+    fetcher: Fetcher | None = None,
+    external_cache: dict[str, tuple[LinkOutcome, str, int | None]] | None = None,
+) -> SiteScanResult:
+    """Crawl one site and check it: pages, links, columns, home page, availability, facts.
+    Never raises for anything the site does; failures are values in the result."""
+    config = config or ScanConfig()
+    scan_date = config.scan_date or date.today()
+    scan_id = config.scan_id or f"{site.code}:{scan_date.isoformat()}"
+    started = time.monotonic()
+    home = normalize_url(site.home_url) or site.home_url
+    probes: tuple[Probe, ...] = ()
+    if config.probe_count > 0:
+        probes = await probe_availability(
+            home, config.fetch, timeout=config.probe_timeout, count=config.probe_count
+        )
+    if fetcher is None:
+        async with Fetcher(config.fetch) as own:
+            crawler = SiteCrawler(site, config, own, state, scan_date, scan_id, external_cache)
+            data = await crawler.run()
+            requests = own.requests
+    else:
+        before = fetcher.requests
+        crawler = SiteCrawler(site, config, fetcher, state, scan_date, scan_id, external_cache)
+        data = await crawler.run()
+        requests = fetcher.requests - before
+    counters = data.counters
+    column_results = assemble.columns(data)
+    column_digests = [
+        data.list_digests[c.url] for c in column_results if c.url in data.list_digests
+    ]
+    facts = extract_site_facts(
+        data.list_digests.get(data.home),
+        home,
+        data.hosts,
+        site.business_systems,
+        column_digests,
+    )
+    stats = ScanStats(
+        pages_fetched=counters.pages_fetched,
+        pages_parsed=counters.pages_parsed,
+        pages_not_modified=counters.pages_not_modified,
+        pages_unchanged=counters.pages_unchanged,
+        pages_resumed=counters.pages_resumed,
+        requests=requests,
+        links_checked=counters.links_checked,
+        external_checked=counters.external_checked,
+        trap_skipped=crawler.frontier.trap_skipped,
+        elapsed=time.monotonic() - started,
+    )
+    return SiteScanResult(
+        site_code=site.code,
+        home_url=home,
+        scan_id=scan_id,
+        scan_date=scan_date,
+        stats=stats,
+        home=assemble.home_result(data, config, scan_date),
+        columns=column_results,
+        probes=probes,
+        broken_links=assemble.broken_links(data),
+        link_counts=assemble.link_counts(data),
+        failures=tuple(data.failures),
+        trap_samples=tuple(crawler.frontier.trap_samples),
+        facts=facts,
+    )
+
+
+def scan_site(
+    site: SiteSpec, config: ScanConfig | None = None, state: StateStore | None = None
+) -> SiteScanResult:
+    """Synchronous wrapper of scan_site_async (runs its own event loop)."""
+    return asyncio.run(scan_site_async(site, config, state))
+
+
+async def scan_sites_async(
+    sites: list[SiteSpec] | tuple[SiteSpec, ...], config: ScanConfig | None = None
+) -> list[SiteScanResult]:
+    """Several sites concurrently in one event loop, sharing one fetcher (and so the
+    global concurrency limit); per-host limits keep each site polite."""
+    config = config or ScanConfig()
+    shared: dict[str, tuple[LinkOutcome, str, int | None]] = {}
+    async with Fetcher(config.fetch) as fetcher:
+        return list(
+            await asyncio.gather(
+                *(scan_site_async(s, config, None, fetcher, shared) for s in sites)
+            )
+        )

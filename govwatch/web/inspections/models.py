@@ -1,0 +1,135 @@
+"""Step 4 of the loop: an inspection judges the targets in scope for a period."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from govwatch.web.registry.models import Account, Site, Unit
+from govwatch.web.scans.models import SEVERITIES, ScanRun
+
+SCOPES = [("all", "全部登记对象"), ("region", "指定地区"), ("sample", "随机抽查")]
+VERDICTS = [("qualified", "合格"), ("unqualified", "不合格"), ("unknown", "无法判定")]
+FINDING_STATES = [
+    ("open", "待确认"),
+    ("confirmed", "已确认"),
+    ("dismissed", "已排除"),
+    ("waived", "已豁免"),
+]
+
+
+class Inspection(models.Model):
+    period = models.CharField("检查期", max_length=40)
+    period_start = models.DateField("开始日期")
+    period_end = models.DateField("结束日期")
+    profile = models.CharField("指标方案", max_length=200)
+    scope = models.CharField("范围", max_length=10, choices=SCOPES, default="all")
+    region = models.ForeignKey(
+        Unit, verbose_name="地区", null=True, blank=True, on_delete=models.PROTECT
+    )
+    sample_size = models.PositiveIntegerField("抽查数量", null=True, blank=True)
+    sample_seed = models.CharField("抽样种子", max_length=40, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_by = models.CharField("创建人", max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "检查"
+        verbose_name_plural = "检查"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.period}（{self.profile}）"
+
+
+class InspectionResult(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="results")
+    site = models.ForeignKey(
+        Site, verbose_name="网站", null=True, blank=True, on_delete=models.CASCADE
+    )
+    account = models.ForeignKey(
+        Account, verbose_name="账号", null=True, blank=True, on_delete=models.CASCADE
+    )
+    scan = models.ForeignKey(
+        ScanRun, verbose_name="依据的扫描", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    verdict = models.CharField("结论", max_length=20, choices=VERDICTS)
+    score = models.FloatField("得分", null=True, blank=True)
+    reason = models.CharField("结论说明", max_length=500, blank=True)
+    items = models.JSONField("分项得分", default=list)
+    # False when there was nothing to judge (no scan in the period, no posts, no source).
+    observed = models.BooleanField("有监测数据", default=True)
+
+    class Meta:
+        verbose_name = "检查结果"
+        verbose_name_plural = "检查结果"
+        ordering = ["inspection", "verdict", "site__site_code"]
+
+    def __str__(self) -> str:
+        target = self.site or self.account
+        return f"{target}：{self.get_verdict_display()}"
+
+
+class InspectionFinding(models.Model):
+    result = models.ForeignKey(InspectionResult, on_delete=models.CASCADE, related_name="findings")
+    code = models.CharField("指标代码", max_length=10)
+    slug = models.CharField("指标", max_length=80)
+    severity = models.CharField("性质", max_length=20, choices=SEVERITIES)
+    target_kind = models.CharField("对象类型", max_length=20)
+    target_id = models.CharField("对象", max_length=2000)
+    message = models.TextField("问题描述")
+    evidence = models.JSONField("证据", default=dict)
+    points = models.FloatField("扣分", default=0)
+    state = models.CharField("状态", max_length=20, choices=FINDING_STATES, default="open")
+    state_reason = models.CharField("理由", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "检查问题"
+        verbose_name_plural = "检查问题"
+        ordering = ["result", "code", "target_id"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.message[:40]}"
+
+
+class Waiver(models.Model):
+    """An approved exemption: the finding still shows, marked waived, but does not count."""
+
+    code = models.CharField("指标代码", max_length=10)
+    site = models.ForeignKey(
+        Site, verbose_name="网站", null=True, blank=True, on_delete=models.CASCADE
+    )
+    account = models.ForeignKey(
+        Account, verbose_name="账号", null=True, blank=True, on_delete=models.CASCADE
+    )
+    target_id = models.CharField("具体对象（可空，空表示全部）", max_length=2000, blank=True)
+    reason = models.CharField("理由", max_length=500)
+    approver = models.CharField("批准人", max_length=150)
+    expires_on = models.DateField("有效期至")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "豁免"
+        verbose_name_plural = "豁免"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.site or self.account}（至 {self.expires_on}）"
+
+
+class AuditEntry(models.Model):
+    """Who changed what about a finding, and why; never edited, only appended."""
+
+    finding = models.ForeignKey(InspectionFinding, on_delete=models.CASCADE, related_name="audit")
+    action = models.CharField("操作", max_length=20, choices=FINDING_STATES)
+    reason = models.CharField("理由", max_length=500)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL
+    )
+    verdict_before = models.CharField("操作前结论", max_length=20)
+    verdict_after = models.CharField("操作后结论", max_length=20)
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "审核记录"
+        verbose_name_plural = "审核记录"
+        ordering = ["-at"]

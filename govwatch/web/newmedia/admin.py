@@ -1,0 +1,100 @@
+"""Posts, fetch attempts, push tokens and reprint tasks in the Chinese admin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from govwatch.web.newmedia.models import FetchAttempt, Post, PushToken, ReprintTask
+from govwatch.web.newmedia.reprints import reprint_results
+from govwatch.web.newmedia.selectors import source_health
+from govwatch.web.registry.admin import URL_FIELDS
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["published_at", "account", "title", "is_original", "source_kind"]
+    list_filter = ["source_kind", "is_original", "account__platform", "published_at"]
+    search_fields = ["title", "text", "url", "post_id", "account__name"]
+    date_hierarchy = "published_at"
+    list_select_related = ["account"]
+    raw_id_fields = ["account"]
+    readonly_fields = ["dedupe_key", "created_at"]
+
+
+@admin.register(FetchAttempt)
+class FetchAttemptAdmin(admin.ModelAdmin):
+    list_display = ["at", "account", "ok", "error", "http_status", "posts_new", "health"]
+    list_filter = ["ok", "error", "at"]
+    search_fields = ["account__name", "account__feed_url", "detail"]
+    date_hierarchy = "at"
+    list_select_related = ["account"]
+    raw_id_fields = ["account"]
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        # One health summary per account on the page, not per row; fresh for every request.
+        self._health: dict[int, str] = {}
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="采集状况（自何时起失败）")
+    def health(self, obj: FetchAttempt) -> str:
+        cache: dict[int, str] = getattr(self, "_health", {})
+        if obj.account_id not in cache:
+            summary = source_health([obj.account_id])[obj.account_id]
+            cache[obj.account_id] = summary.describe_zh()
+        return cache[obj.account_id]
+
+
+@admin.register(PushToken)
+class PushTokenAdmin(admin.ModelAdmin):
+    list_display = ["account", "created_at", "last_used_at"]
+    search_fields = ["account__name"]
+    raw_id_fields = ["account"]
+    readonly_fields = ["token_digest", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A token is shown only once, when issued by push_token_issue; the admin cannot show it.
+        return False
+
+
+@admin.register(ReprintTask)
+class ReprintTaskAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
+    list_display = ["title", "published_on", "deadline", "created_by", "target_count"]
+    list_filter = ["published_on", "deadline"]
+    search_fields = ["title", "source_url"]
+    filter_horizontal = ["sites", "accounts"]
+    readonly_fields = ["created_by", "created_at", "results"]
+    fields = [
+        "title",
+        "source_url",
+        "published_on",
+        "deadline",
+        "sites",
+        "accounts",
+        "created_by",
+        "created_at",
+        "results",
+    ]
+
+    @admin.display(description="转载单位数")
+    def target_count(self, obj: ReprintTask) -> int:
+        return obj.sites.count() + obj.accounts.count()
+
+    @admin.display(description="转载情况")
+    def results(self, obj: ReprintTask) -> str:
+        if obj.pk is None:
+            return "保存后显示"
+        lines = []
+        for row in reprint_results(obj):
+            late = f"，逾期 {row.days_late} 天" if row.days_late else ""
+            found = f"（{row.found_on} {row.found_url}）" if row.found_on else ""
+            lines.append(f"{row.unit} / {row.name}：{row.status_zh}{late}{found}")
+        return "\n".join(lines) or "未指定转载对象"
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

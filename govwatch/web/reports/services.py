@@ -1,0 +1,174 @@
+"""Report services (step 6): the quarterly bulletin from an inspection and its period's data.
+
+The engine composes and writes the documents; this module only gathers the rows from the
+database into the engine's BulletinData.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from govwatch.engine.interaction.consultations import BUCKET_LABELS_ZH
+from govwatch.engine.profiles.scoring import rules_title
+from govwatch.engine.reports.bulletin import BulletinData, compose, load_template
+from govwatch.engine.reports.docx_writer import write_docx
+from govwatch.engine.reports.pdf import docx_to_pdf
+from govwatch.engine.reports.xlsx_writer import write_xlsx
+from govwatch.web.inspections.models import Inspection, InspectionFinding, InspectionResult
+from govwatch.web.inspections.selectors import inspection_lists
+from govwatch.web.interaction.services import consultation_summary
+
+PROBLEM_SEVERITIES = ("veto", "deduction", "warning")
+
+
+@dataclass(frozen=True)
+class BulletinFiles:
+    docx: Path
+    xlsx: Path
+    pdf: Path | None
+    pdf_message: str
+
+
+def period_zh(inspection: Inspection) -> str:
+    start, end = inspection.period_start, inspection.period_end
+    if start.month in (1, 4, 7, 10) and start.day == 1 and (end.month - start.month) == 2:
+        quarter = "一二三四"[(start.month - 1) // 3]
+        return f"{start.year}年第{quarter}季度"
+    if start.year == end.year and start.month == end.month:
+        return f"{start.year}年{start.month}月"
+    return f"{start:%Y年%m月%d日}至{end:%Y年%m月%d日}"
+
+
+def _counting(result: InspectionResult, severities: tuple[str, ...]) -> list[InspectionFinding]:
+    return [
+        f
+        for f in result.findings.all()
+        if f.state in ("open", "confirmed") and f.severity in severities
+    ]
+
+
+def _problem_label(finding: InspectionFinding) -> str:
+    label = finding.evidence.get("problem_type")
+    if isinstance(label, str) and label:
+        return label
+    return rules_title_for(finding)
+
+
+def rules_title_for(finding: InspectionFinding) -> str:
+    from govwatch.engine.findings import Finding
+
+    return rules_title(
+        Finding(
+            code=finding.code,
+            slug=finding.slug,
+            target_kind=finding.target_kind,  # type: ignore[arg-type]
+            target_id=finding.target_id,
+            severity=finding.severity,  # type: ignore[arg-type]
+            message_zh=finding.message,
+        )
+    )
+
+
+def _site_rows(
+    results: list[InspectionResult], severities: tuple[str, ...]
+) -> list[dict[str, str]]:
+    rows = []
+    for result in results:
+        assert result.site is not None
+        for finding in _counting(result, severities):
+            where = (
+                finding.target_id
+                if finding.target_kind == "column"
+                else "首页"
+                if finding.target_kind == "home_page"
+                else ""
+            )
+            rows.append(
+                {
+                    "site_name": result.site.name,
+                    "operating_unit": result.site.operating_unit.name,
+                    "column_name": where,
+                    "problem_type": _problem_label(finding),
+                }
+            )
+    return rows
+
+
+def _account_rows(
+    results: list[InspectionResult], severities: tuple[str, ...]
+) -> list[dict[str, str]]:
+    rows = []
+    for result in results:
+        account = result.account
+        assert account is not None
+        supervising = account.supervising_unit or account.opening_unit
+        for label in dict.fromkeys(_problem_label(f) for f in _counting(result, severities)):
+            rows.append(
+                {
+                    "account_name": account.name,
+                    "supervising_unit": supervising.name,
+                    "platform": account.get_platform_display(),
+                    "problem_type": label,
+                }
+            )
+    return rows
+
+
+def bulletin_data(inspection: Inspection) -> BulletinData:
+    lists = inspection_lists(inspection)
+    sites = inspection.results.exclude(site=None).exclude(verdict="unknown")
+    accounts = inspection.results.exclude(account=None).exclude(verdict="unknown")
+
+    def of(results: list[InspectionResult], kind: str) -> list[InspectionResult]:
+        return [r for r in results if getattr(r, f"{kind}_id") is not None]
+
+    summary = consultation_summary(inspection.period_start, inspection.period_end)
+    interaction = [
+        {"site_name": r.test.target, "response_category_zh": BUCKET_LABELS_ZH[r.bucket]}
+        for r in summary.results
+    ]
+    return BulletinData(
+        period_zh=period_zh(inspection),
+        sites_checked=sites.count(),
+        accounts_checked=accounts.count(),
+        unqualified_sites=_site_rows(of(lists.unqualified, "site"), ("veto",)),
+        problem_sites=_site_rows(of(lists.with_problems, "site"), PROBLEM_SEVERITIES),
+        unqualified_accounts=_account_rows(of(lists.unqualified, "account"), ("veto",)),
+        problem_accounts=_account_rows(of(lists.with_problems, "account"), PROBLEM_SEVERITIES),
+        interaction=interaction,
+        interaction_order=tuple(BUCKET_LABELS_ZH[b] for b in summary.profile.bucket_order),
+        on_time_categories=tuple(BUCKET_LABELS_ZH[b] for b in summary.profile.on_time_buckets),
+        excellent_accounts=[
+            {"platform_zh": r.account.get_platform_display(), "account_name": r.account.name}
+            for r in of(lists.excellent, "account")
+            if r.account is not None
+        ],
+    )
+
+
+def bulletin_write(
+    inspection: Inspection,
+    out: Path,
+    *,
+    template: Path | None = None,
+    doc_number: str | None = None,
+    pdf: bool = True,
+) -> BulletinFiles:
+    """Write 通报.docx, 附件.xlsx and (when LibreOffice is installed) 通报.pdf into OUT."""
+    out.mkdir(parents=True, exist_ok=True)
+    changes = {"date_zh": f"{date.today():%Y年%-m月%-d日}"}
+    if doc_number:
+        changes["doc_number"] = doc_number
+    loaded = load_template(template, **changes) if template else load_template(**changes)
+    document = compose(bulletin_data(inspection), loaded)
+    stem = f"通报-{inspection.period}"
+    docx = out / f"{stem}.docx"
+    write_docx(document, docx)
+    xlsx = out / f"{stem}-附件.xlsx"
+    write_xlsx(document.annexes, xlsx)
+    if not pdf:
+        return BulletinFiles(docx, xlsx, None, "未要求生成 PDF")
+    result = docx_to_pdf(docx, out)
+    return BulletinFiles(docx, xlsx, result.path, result.message_zh)

@@ -1,0 +1,127 @@
+"""Step 2 and 3 for websites: what a scan collected and the findings checked from it.
+
+A scan of one site is one ScanRun, keyed by (site, scan_id): storing the same scan again
+replaces its rows, so a repeated or resumed scan never duplicates anything.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from govwatch.web.registry.models import Column, Site
+
+LINK_OUTCOMES = [
+    ("ok", "正常"),
+    ("broken", "错误链接"),
+    ("server_error", "服务器错误"),
+    ("timeout", "超时"),
+    ("blocked", "疑似拦截"),
+    ("redirect_loop", "循环跳转"),
+    ("unsupported", "不支持"),
+]
+
+SEVERITIES = [("veto", "单项否决"), ("deduction", "扣分"), ("warning", "预警"), ("info", "提示")]
+
+
+class ScanRun(models.Model):
+    site = models.ForeignKey(
+        Site, verbose_name="网站", on_delete=models.CASCADE, related_name="scans"
+    )
+    scan_id = models.CharField("扫描编号", max_length=100)
+    scan_date = models.DateField("扫描日期")
+    profile = models.CharField("指标方案", max_length=100)
+    started_at = models.DateTimeField("开始时间")
+    finished_at = models.DateTimeField("结束时间")
+    home_fetched = models.BooleanField("首页可访问", default=False)
+    home_error = models.CharField("首页错误", max_length=300, blank=True)
+    home_newest_date = models.DateField("首页最新信息日期", null=True, blank=True)
+    stats = models.JSONField("统计", default=dict)
+    facts = models.JSONField("网站要素", default=dict)
+    failures = models.JSONField("抓取失败", default=list)
+
+    class Meta:
+        verbose_name = "扫描"
+        verbose_name_plural = "扫描"
+        ordering = ["-scan_date", "site__site_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "scan_id"], name="scan_unique_per_site"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site.name} {self.scan_date}"
+
+
+class ColumnSnapshot(models.Model):
+    run = models.ForeignKey(ScanRun, on_delete=models.CASCADE, related_name="columns")
+    column = models.ForeignKey(
+        Column, verbose_name="登记栏目", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    name = models.CharField("栏目名称", max_length=200)
+    url = models.URLField("栏目地址", max_length=1000)
+    kind = models.CharField("栏目类型", max_length=30)
+    registered = models.BooleanField("已登记", default=False)
+    item_count = models.PositiveIntegerField("信息条数", default=0)
+    undated_count = models.PositiveIntegerField("无日期条数", default=0)
+    newest_date = models.DateField("最新信息日期", null=True, blank=True)
+    list_pages = models.PositiveIntegerField("列表页数", default=0)
+    blank = models.BooleanField("空白栏目", default=False)
+    error = models.CharField("抓取错误", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "栏目快照"
+        verbose_name_plural = "栏目快照"
+        ordering = ["run", "name"]
+
+
+class LinkProblem(models.Model):
+    run = models.ForeignKey(ScanRun, on_delete=models.CASCADE, related_name="link_problems")
+    url = models.CharField("链接", max_length=2000)
+    outcome = models.CharField("结果", max_length=20, choices=LINK_OUTCOMES)
+    reason = models.CharField("原因", max_length=300, blank=True)
+    status = models.PositiveIntegerField("HTTP 状态", null=True, blank=True)
+    page_url = models.CharField("所在页面", max_length=2000)
+    anchor_text = models.CharField("链接文字", max_length=500, blank=True)
+    on_home = models.BooleanField("首页链接", default=False)
+    external = models.BooleanField("外部链接", default=False)
+    kind = models.CharField("类型", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "链接问题"
+        verbose_name_plural = "链接问题"
+        ordering = ["run", "-on_home", "url"]
+
+
+class Probe(models.Model):
+    """One availability probe of a site's home page; kept across scans for the weekly ratio."""
+
+    site = models.ForeignKey(
+        Site, verbose_name="网站", on_delete=models.CASCADE, related_name="probes"
+    )
+    at = models.DateTimeField("探测时间")
+    ok = models.BooleanField("可访问")
+    status = models.PositiveIntegerField("HTTP 状态", null=True, blank=True)
+    reason = models.CharField("原因", max_length=300, blank=True)
+    elapsed = models.FloatField("耗时（秒）")
+
+    class Meta:
+        verbose_name = "可用性探测"
+        verbose_name_plural = "可用性探测"
+        ordering = ["-at"]
+        constraints = [models.UniqueConstraint(fields=["site", "at"], name="probe_unique_time")]
+
+
+class ScanFinding(models.Model):
+    run = models.ForeignKey(ScanRun, on_delete=models.CASCADE, related_name="findings")
+    code = models.CharField("指标代码", max_length=10)
+    slug = models.CharField("指标", max_length=80)
+    severity = models.CharField("性质", max_length=20, choices=SEVERITIES)
+    target_kind = models.CharField("对象类型", max_length=20)
+    target_id = models.CharField("对象", max_length=2000)
+    message = models.TextField("问题描述")
+    evidence = models.JSONField("证据", default=dict)
+    points = models.FloatField("扣分", default=0)
+
+    class Meta:
+        verbose_name = "监测问题"
+        verbose_name_plural = "监测问题"
+        ordering = ["run", "code", "target_id"]

@@ -1,0 +1,193 @@
+"""Scan services: run the engine's crawler on registered sites and store what it found.
+
+Scans run one process per core (the crawler is CPU-bound); each finished site is stored
+in its own transaction, so a crash loses at most the sites still running, and their
+crawl state files let a re-run resume them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from datetime import date, datetime, time
+from multiprocessing import get_context
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connections, transaction
+from django.utils import timezone
+
+from govwatch.engine.checks.inputs import CheckContext
+from govwatch.engine.crawl import ScanConfig, SiteScanResult, SiteSpec, SqliteStateStore, scan_site
+from govwatch.engine.fetch.types import FetchConfig
+from govwatch.engine.profiles import Profile, load_profile, run_checks
+from govwatch.web.interaction.services import work_calendar_load
+from govwatch.web.registry.models import Site
+from govwatch.web.scans import observe
+from govwatch.web.scans.models import ColumnSnapshot, LinkProblem, Probe, ScanFinding, ScanRun
+
+Progress = Callable[[int, int, Site, ScanRun], None]
+
+
+def _state_file(state_dir: Path, code: str, scan_id: str) -> Path:
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in f"{code}-{scan_id}")
+    return state_dir / f"{safe}.sqlite3"
+
+
+def _scan_in_worker(spec: SiteSpec, config: ScanConfig, state_path: str) -> SiteScanResult:
+    """Runs in a worker process: engine only, no database."""
+    store = SqliteStateStore(Path(state_path))
+    try:
+        return scan_site(spec, config, store)
+    finally:
+        store.close()
+
+
+def check_context(scan_date: date) -> CheckContext:
+    calendar = work_calendar_load()
+    return CheckContext(
+        monitoring_point=datetime.combine(scan_date, time(23, 59, 59)),
+        count_working_days=lambda start, end: calendar.working_days_between(start, end),
+    )
+
+
+def scan_findings_compute(run: ScanRun, profile: Profile) -> list[ScanFinding]:
+    """Judge a stored scan with a profile; replaces the run's findings."""
+    findings = run_checks(profile, observe.site_observation(run), check_context(run.scan_date))
+    rows = [
+        ScanFinding(
+            run=run,
+            code=f.code,
+            slug=f.slug,
+            severity=f.severity,
+            target_kind=f.target_kind,
+            target_id=f.target_id[:2000],
+            message=f.message_zh,
+            evidence=dict(f.evidence),
+            points=f.points,
+        )
+        for f in findings
+    ]
+    run.findings.all().delete()
+    return ScanFinding.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def scan_store(site: Site, result: SiteScanResult, profile: Profile) -> ScanRun:
+    """Store one site's scan idempotently: the same scan stored twice gives the same rows."""
+    now = timezone.now()
+    facts = dataclasses.asdict(result.facts)
+    run, _ = ScanRun.objects.update_or_create(
+        site=site,
+        scan_id=result.scan_id,
+        defaults={
+            "scan_date": result.scan_date,
+            "profile": profile.name,
+            "started_at": now - timezone.timedelta(seconds=result.stats.elapsed),
+            "finished_at": now,
+            "home_fetched": result.home.fetched,
+            "home_error": result.home.error[:300],
+            "home_newest_date": result.home.newest_date,
+            "stats": dataclasses.asdict(result.stats),
+            "facts": facts,
+            "failures": [dataclasses.asdict(f) for f in result.failures[:500]],
+        },
+    )
+    run.columns.all().delete()
+    run.link_problems.all().delete()
+    registered = {c.url: c for c in site.columns.all() if c.url}
+    ColumnSnapshot.objects.bulk_create(
+        ColumnSnapshot(
+            run=run,
+            column=registered.get(c.url),
+            name=c.name[:200],
+            url=c.url[:1000],
+            kind=registered[c.url].kind if c.url in registered else "",
+            registered=c.registered,
+            item_count=c.item_count,
+            undated_count=c.undated_count,
+            newest_date=c.newest_date,
+            list_pages=c.list_pages,
+            blank=c.blank,
+            error=c.error[:300],
+        )
+        for c in result.columns
+    )
+    LinkProblem.objects.bulk_create(
+        LinkProblem(
+            run=run,
+            url=b.url[:2000],
+            outcome=str(b.outcome),
+            reason=b.reason[:300],
+            status=b.status,
+            page_url=b.page_url[:2000],
+            anchor_text=b.anchor_text[:500],
+            on_home=b.on_home,
+            external=b.external,
+            kind=b.kind,
+        )
+        for b in result.broken_links
+    )
+    for probe in result.probes:
+        Probe.objects.get_or_create(
+            site=site,
+            at=probe.at,
+            defaults={
+                "ok": probe.ok,
+                "status": probe.status,
+                "reason": probe.reason[:300],
+                "elapsed": probe.elapsed,
+            },
+        )
+    scan_findings_compute(run, profile)
+    return run
+
+
+def sites_scan(
+    sites: Iterable[Site],
+    *,
+    scan_date: date | None = None,
+    profile_name: str | None = None,
+    processes: int | None = None,
+    progress: Progress | None = None,
+    fetch: FetchConfig | None = None,
+    **config_overrides: object,
+) -> list[ScanRun]:
+    """Scan SITES (one process per core by default) and store each as it finishes.
+
+    FETCH replaces the fetch settings built from the environment (the demo passes the
+    farm's host map this way).
+    """
+    profile = load_profile(profile_name or settings.GOVWATCH_PROFILE)
+    scan_date = scan_date or timezone.localdate()
+    config = observe.scan_config(scan_date, fetch or observe.fetch_config(), **config_overrides)
+    state_dir = Path(settings.GOVWATCH_CRAWL_STATE_DIR)
+    state_dir.mkdir(parents=True, exist_ok=True)
+    todo = [(site, observe.site_spec(site)) for site in sites]
+    runs: list[ScanRun] = []
+
+    def stored(site: Site, result: SiteScanResult) -> None:
+        run = scan_store(site, result, profile)
+        runs.append(run)
+        if progress:
+            progress(len(runs), len(todo), site, run)
+
+    def state_path(spec: SiteSpec) -> str:
+        return str(_state_file(state_dir, spec.code, f"{spec.code}:{scan_date.isoformat()}"))
+
+    workers = max(1, min(processes or 2, len(todo) or 1))
+    if workers == 1:
+        for site, spec in todo:
+            stored(site, _scan_in_worker(spec, config, state_path(spec)))
+        return runs
+    # Forked workers must not share the parent's database connections.
+    connections.close_all()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+        futures = {
+            pool.submit(_scan_in_worker, spec, config, state_path(spec)): site
+            for site, spec in todo
+        }
+        for future in as_completed(futures):
+            stored(futures[future], future.result())
+    return runs

@@ -1,0 +1,176 @@
+"""Export files, push payloads and feed documents parsed without a network."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime
+
+import openpyxl
+import pytest
+
+from govwatch.engine.newmedia.adapters.base import Adapter, Post, Source, dedupe
+from govwatch.engine.newmedia.adapters.export import ExportAdapter, ExportFileError, parse_export
+from govwatch.engine.newmedia.adapters.feed import FeedAdapter, FeedError, parse_feed
+from govwatch.engine.newmedia.adapters.push import (
+    PushAdapter,
+    PushAuthError,
+    PushPayloadError,
+    check_token,
+    parse_payload,
+)
+from govwatch.engine.newmedia.dates import SHANGHAI
+from tests.engine.newmedia.feedserver import ATOM, JSON_FEED, MALFORMED, RSS, UNSAFE
+
+EXPORT = Source("export-1", "export")
+CSV = (
+    "账号,平台,发布时间,标题,正文,链接,原创/转发\n"
+    "和美邢庄,微信公众号,2024-02-20 08:00,春耕,内容,https://mp.example.cn/1,原创\n"
+    "尉氏交警,抖音,2024/2/21 9:00,路况,,https://douyin.example.cn/2,转发\n"
+    ",微信公众号,2024-02-21,缺账号,,,\n"
+    "和美邢庄,微信公众号,昨天,坏时间,,,\n"
+    "和美邢庄,脸书,2024-02-21,坏平台,,,\n"
+)
+
+
+def test_csv_export_utf8_and_gbk() -> None:
+    for encoding in ("utf-8-sig", "gbk"):
+        batch = parse_export(CSV.encode(encoding), EXPORT, "posts.csv")
+        assert [(p.account_id, p.platform, p.is_original) for p in batch.posts] == [
+            ("和美邢庄", "wechat", True),
+            ("尉氏交警", "douyin", False),
+        ]
+        assert batch.posts[1].published_at == datetime(2024, 2, 21, 9, 0, tzinfo=SHANGHAI)
+        assert [r.where for r in batch.rejected] == ["第4行", "第5行", "第6行"]
+        assert "账号为空" in batch.rejected[0].reason_zh
+        assert "发布时间无法识别" in batch.rejected[1].reason_zh
+        assert "平台无法识别" in batch.rejected[2].reason_zh
+
+
+def test_xlsx_export_with_datetime_cells_and_account_mapping() -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["account", "time", "title", "url", "type"])
+    sheet.append(
+        ["午门卫士", datetime(2024, 2, 22, 20, 30), "夜巡", "https://w.example.cn/9", "repost"]
+    )
+    sheet.append(["陌生账号", datetime(2024, 2, 22, 20, 30), "x", "", ""])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source = Source("export-2", "export", platform="weibo")
+    batch = parse_export(buffer.getvalue(), source, account_ids={"午门卫士": "acct-17"})
+    assert [(p.account_id, p.platform, p.is_original) for p in batch.posts] == [
+        ("acct-17", "weibo", False)
+    ]
+    assert batch.posts[0].published_at == datetime(2024, 2, 22, 20, 30, tzinfo=SHANGHAI)
+    assert batch.rejected[0].reason_zh == "账号未登记：陌生账号"
+
+
+def test_export_without_required_columns_is_refused() -> None:
+    with pytest.raises(ExportFileError, match="发布时间"):
+        parse_export("账号,标题\n甲,乙\n".encode(), EXPORT)
+    with pytest.raises(ExportFileError, match="xlsx"):
+        parse_export(b"PK\x03\x04broken", EXPORT)
+
+
+def test_dedupe_keys_are_stable_and_make_reimport_idempotent() -> None:
+    batch = parse_export(CSV.encode(), EXPORT)
+    seen: set[str] = set()
+    assert len(dedupe(batch.posts, seen)) == 2
+    assert dedupe(parse_export(CSV.encode(), EXPORT).posts, seen) == []
+    when = datetime(2024, 2, 20, 8, 0, tzinfo=SHANGHAI)
+    by_url = Post("a", "wechat", when, url="HTTPS://MP.example.cn/1#frag")
+    same = Post("a", "wechat", when.astimezone(SHANGHAI), url="https://mp.example.cn/1")
+    assert by_url.dedupe_key == same.dedupe_key
+    assert Post("a", "weibo", when, post_id="9").dedupe_key == "weibo:id:9"
+    # Same id on two platforms is two posts.
+    assert Post("a", "wechat", when, post_id="9").dedupe_key != "weibo:id:9"
+    bare = Post("a", "wechat", when, title="标题")
+    assert bare.dedupe_key != Post("a", "wechat", when, title="另一标题").dedupe_key
+
+
+def _payload(**overrides: object) -> bytes:
+    doc: dict[str, object] = {
+        "source_id": "push-1",
+        "token": "s3cret-token",
+        "posts": [
+            {
+                "account": "开封市民宗局",
+                "platform": "新浪微博",
+                "post_id": "w1",
+                "published_at": "2024-02-24T10:00:00+08:00",
+                "title": "通知",
+                "original": True,
+            },
+            {"account": "开封市民宗局", "platform": "weibo", "published_at": "2024-02-24"},
+            {"account": "开封市民宗局", "post_id": "w3", "published_at": "2024-02-24"},
+            "not an object",
+        ],
+    }
+    doc.update(overrides)
+    return json.dumps(doc, ensure_ascii=False).encode()
+
+
+def test_push_payload_valid_token() -> None:
+    source = Source("push-1", "push")
+    batch = parse_payload(_payload(), source, "s3cret-token")
+    assert [(p.post_id, p.platform, p.is_original) for p in batch.posts] == [("w1", "weibo", True)]
+    reasons = [r.reason_zh for r in batch.rejected]
+    assert reasons == ["post_id 与 url 至少提供一个", "平台无法识别：''", "应为对象"]
+    # A header token wins over the body's.
+    assert parse_payload(_payload(token="x"), source, "s3cret-token", "s3cret-token").posts
+
+
+@pytest.mark.parametrize("token", ["", "s3cret-tokeN", "s3cret-token ", None])
+def test_push_wrong_token_is_refused(token: str | None) -> None:
+    with pytest.raises(PushAuthError):
+        parse_payload(_payload(token=token), Source("push-1", "push"), "s3cret-token")
+    assert not check_token("s3cret-token", token)
+    assert not check_token("", "")
+
+
+def test_push_payload_shape_errors() -> None:
+    source = Source("push-1", "push")
+    with pytest.raises(PushPayloadError, match="JSON"):
+        parse_payload(b"{not json", source, "t")
+    with pytest.raises(PushPayloadError, match="source_id"):
+        parse_payload(_payload(source_id="push-2"), source, "s3cret-token")
+    with pytest.raises(PushPayloadError, match="posts"):
+        parse_payload(_payload(posts={"a": 1}), source, "s3cret-token")
+    bad = {"account": 5, "post_id": "1", "published_at": "2024-02-24"}
+    with pytest.raises(PushAuthError):
+        PushAdapter("other").parse(_payload(posts=[bad]), source)
+    batch = PushAdapter("s3cret-token").parse(_payload(posts=[bad]), source)
+    assert batch.rejected[0].reason_zh == "account 应为字符串"
+
+
+def test_feed_documents_and_unsafe_xml() -> None:
+    source = Source("f", "feed", account_id="a", platform="wechat")
+    assert len(parse_feed(RSS.encode(), source).posts) == 2
+    assert len(parse_feed(ATOM.encode(), source).posts) == 2
+    assert len(parse_feed(JSON_FEED.encode(), source).posts) == 2
+    rdf = (
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        "<item><title>旧式订阅</title><link>https://x.example.cn/1</link>"
+        "<dc:date>2024-02-20T10:00:00+08:00</dc:date></item></rdf:RDF>"
+    )
+    assert [p.title for p in parse_feed(rdf.encode(), source).posts] == ["旧式订阅"]
+    for doc, reason in [
+        (UNSAFE, "unsafe_xml"),
+        (MALFORMED, "malformed"),
+        ("<html><body>登录</body></html>", "unsupported_format"),
+        ('{"items": 3}', "malformed"),
+    ]:
+        with pytest.raises(FeedError) as caught:
+            parse_feed(doc.encode(), source)
+        assert caught.value.reason == reason
+    unbound = Source("f", "feed")
+    assert parse_feed(RSS.encode(), unbound).rejected[0].reason_zh == "订阅源未关联账号或平台"
+
+
+def test_adapters_share_one_interface() -> None:
+    adapters: list[Adapter] = [FeedAdapter(), ExportAdapter(), PushAdapter("t")]
+    assert [a.kind for a in adapters] == ["feed", "export", "push"]
+    assert len(adapters[1].parse(CSV.encode(), EXPORT).posts) == 2

@@ -1,0 +1,166 @@
+"""`govwatch inspect` on the scanned demo farm: verdicts with evidence, audited dismissal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from demo.farm import FarmServer, build_farm
+from demo.farm_registry import site_code, write_farm_registry
+from govwatch.web.inspections.models import AuditEntry, Inspection, InspectionResult, Waiver
+from govwatch.web.inspections.selectors import (
+    inspection_lists,
+    inspection_pass_rate_text,
+    inspection_pass_rates,
+)
+from govwatch.web.inspections.services import (
+    PeriodError,
+    finding_decide,
+    inspection_run,
+    period_parse,
+)
+from govwatch.web.registry.models import Site
+from govwatch.web.registry.services import registry_import
+from govwatch.web.scans.services import sites_scan
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def farm_scanned(tmp_path: Path, settings) -> dict:
+    settings.GOVWATCH_CRAWL_STATE_DIR = tmp_path / "state"
+    farm = build_farm(7)
+    for path in write_farm_registry(farm.sites, tmp_path / "registry"):
+        registry_import(path)
+    with FarmServer(farm) as server:
+        sites_scan(
+            Site.objects.all(), scan_date=farm.scan_date, fetch=server.fetch_config(), processes=1
+        )
+    day = farm.scan_date
+    return farm.truth | {
+        "quarter": f"{day.year}Q{(day.month - 1) // 3 + 1}",
+        "month": f"{day:%Y-%m}",
+    }
+
+
+def result_of(inspection: Inspection, farm_code: str) -> InspectionResult:
+    return inspection.results.get(site__site_code=site_code(farm_code))
+
+
+def test_verdicts_follow_the_truth_file(farm_scanned: dict) -> None:
+    inspection = inspection_run(farm_scanned["quarter"])
+    truth = farm_scanned["sites"]
+    for farm_code, site in truth.items():
+        result = result_of(inspection, farm_code)
+        if not site["facts"]:  # the unreachable site: nothing observed, nothing decided
+            assert result.verdict == "unknown" and "无法访问" in result.reason
+        elif not site["facts"]["interaction_channel"]:
+            assert result.verdict == "unqualified"
+            assert result.findings.get(severity="veto").code == "SIT002"
+        else:
+            assert result.verdict == "qualified", (farm_code, result.reason)
+            broken_home = sum(
+                1 for b in site["bad_links"] if b["on_home"] and b["outcome"] == "broken"
+            )
+            assert result.findings.filter(code="LNK001").count() == broken_home
+            assert (result.score is not None and result.score < 100) or not site["bad_links"]
+    lists = inspection_lists(inspection)
+    assert [r.site.site_code for r in lists.unqualified] == [site_code("dm3")]
+    assert inspection_pass_rate_text(inspection) == "75.00%"  # 3 of the 4 judged sites
+    rows = inspection_pass_rates(inspection)
+    assert rows[-1].checked == 4 and rows[-1].qualified == 3
+
+
+def test_dismissal_changes_verdict_and_is_audited(farm_scanned: dict) -> None:
+    inspection = inspection_run(farm_scanned["month"])
+    result = result_of(inspection, "dm3")
+    veto = result.findings.get(code="SIT002")
+    user = get_user_model().objects.create_user("inspector", "", "pw-for-tests")
+    with pytest.raises(ValueError, match="理由"):
+        finding_decide(veto, "dismissed", "  ", user)
+    finding_decide(veto, "dismissed", "咨询渠道在二级页面，人工核实可用", user)
+    result.refresh_from_db()
+    assert result.verdict == "qualified"
+    entry = AuditEntry.objects.get(finding=veto)
+    assert (entry.verdict_before, entry.verdict_after, entry.user) == (
+        "unqualified",
+        "qualified",
+        user,
+    )
+
+
+def test_waiver_shows_instead_of_hiding(farm_scanned: dict) -> None:
+    site = Site.objects.get(site_code=site_code("dm3"))
+    Waiver.objects.create(
+        code="SIT002",
+        site=site,
+        reason="网站改版期间",
+        approver="市政务公开办",
+        expires_on="2099-12-31",
+    )
+    inspection = inspection_run(farm_scanned["quarter"])
+    result = result_of(inspection, "dm3")
+    waived = result.findings.get(code="SIT002")
+    assert waived.state == "waived" and "网站改版期间" in waived.state_reason
+    assert result.verdict == "qualified"
+
+
+def test_sample_is_reproducible(farm_scanned: dict) -> None:
+    quarter = farm_scanned["quarter"]
+    first = inspection_run(quarter, scope="sample", sample_size=2, sample_seed="s1")
+    again = inspection_run(quarter, scope="sample", sample_size=2, sample_seed="s1")
+    codes = sorted(first.results.values_list("site__site_code", flat=True))
+    assert len(codes) == 2
+    assert codes == sorted(again.results.values_list("site__site_code", flat=True))
+
+
+def test_no_scan_in_period_is_unknown(farm_scanned: dict) -> None:
+    inspection = inspection_run("2023Q4")
+    assert set(inspection.results.values_list("verdict", flat=True)) == {"unknown"}
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("2024Q2", "2024-04-01", "2024-06-30"),
+        ("2024-02", "2024-02-01", "2024-02-29"),
+        ("2024", "2024-01-01", "2024-12-31"),
+    ],
+)
+def test_period_parse(text: str, start: str, end: str) -> None:
+    period = period_parse(text)
+    assert (period.start.isoformat(), period.end.isoformat()) == (start, end)
+
+
+@pytest.mark.parametrize("text", ["2024Q5", "2024-13", "Q2", "2024-06-30:2024-04-01"])
+def test_period_parse_refuses(text: str) -> None:
+    with pytest.raises(PeriodError):
+        period_parse(text)
+
+
+def test_interaction_records_feed_the_verdict(farm_scanned: dict) -> None:
+    """An unanswered message over three months vetoes the site; a failed test is listed."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from govwatch.web.interaction.models import CitizenMessage, ConsultationTest
+
+    site = Site.objects.get(site_code=site_code("dm1"))
+    start = period_parse(farm_scanned["quarter"]).start
+    received = timezone.make_aware(dt.datetime.combine(start, dt.time(9)) - dt.timedelta(days=120))
+    CitizenMessage.objects.create(
+        message_id="2024030001", box="mayor_mailbox", unit=site.operating_unit,
+        received_at=received, status="in_progress",
+    )  # fmt: skip
+    ConsultationTest.objects.create(
+        test_id="T-dm1", site=site, channel="咨询留言", question="办事时间？",
+        sent_at=timezone.make_aware(dt.datetime.combine(start, dt.time(10))),
+    )  # fmt: skip
+    result = result_of(inspection_run(farm_scanned["quarter"]), "dm1")
+    assert result.verdict == "unqualified"
+    veto = result.findings.get(code="INT001")
+    assert veto.evidence["message_id"] == "2024030001"
+    assert result.findings.get(code="INT002").evidence["problem_type"] == "未回复"

@@ -1,0 +1,46 @@
+"""One site scan is one Celery task. With CELERY_BROKER_URL (the service-backed run, Redis on
+127.0.0.1:6379) a real worker takes the tasks from Redis; without it they run in-process."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+
+from demo.farm import FarmServer, build_farm
+from demo.farm_registry import site_code, write_farm_registry
+from govwatch.web.config.celery import app
+from govwatch.web.registry.services import registry_import
+from govwatch.web.scans.models import ScanRun
+from govwatch.web.scans.tasks import scan_site_task
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_scan_tasks_store_runs(tmp_path: Path, settings) -> None:
+    if os.environ.get("GOVWATCH_REQUIRE_SERVICES") == "1":
+        assert django_settings.CELERY_BROKER_URL.startswith("redis://"), (
+            "the service run must use Redis"
+        )
+    settings.GOVWATCH_CRAWL_STATE_DIR = tmp_path / "state"
+    farm = build_farm(7)
+    for path in write_farm_registry(farm.sites, tmp_path / "registry"):
+        registry_import(path)
+    codes = [site_code(s["code"]) for s in farm.sites[:3]]
+    with FarmServer(farm) as server:
+        settings.GOVWATCH_ALLOW_HOSTS = ["127.0.0.0/8"]
+        settings.GOVWATCH_RESOLVE = [f"{host}={target}" for host, target in server.host_map()]
+        if django_settings.CELERY_BROKER_URL:
+            from celery.contrib.testing.worker import start_worker
+
+            app.conf.task_always_eager = False
+            with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+                pending = [scan_site_task.delay(code, farm.scan_date.isoformat()) for code in codes]
+                run_ids = [result.get(timeout=120) for result in pending]
+        else:
+            run_ids = [scan_site_task.delay(c, farm.scan_date.isoformat()).get() for c in codes]
+    runs = ScanRun.objects.filter(pk__in=run_ids)
+    assert sorted(runs.values_list("site__site_code", flat=True)) == sorted(codes)
+    assert all(run.columns.exists() for run in runs)
