@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "report": "govwatch.cli.report",
     "scan": "govwatch.cli.scan",
     "serve": "govwatch.cli.serve",
+    "stats": "govwatch.cli.stats",
     "worker": "govwatch.cli.worker",
     "workdays": "govwatch.cli.workdays",
 }

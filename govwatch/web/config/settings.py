@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "govwatch.web.scans",
     "govwatch.web.inspections",
     "govwatch.web.newmedia",
+    "govwatch.web.statistics",
 ]
 
 MIDDLEWARE = [

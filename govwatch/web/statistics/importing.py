@@ -1,0 +1,287 @@
+"""Importing a statistics table (csv/xlsx) as one batch: all or nothing.
+
+The engine's schema and ``validate_rows`` check every cell (headers, counts, dates, choices);
+unit cells are resolved through the registry's alias resolver within ``scope``, and the
+resolver's own message (closest names, ambiguity) replaces the engine's generic one. Any
+error refuses the whole file as 「sheet」第N行「column」列：reason, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from govwatch.engine.reports import disclosure, schemas
+from govwatch.engine.reports.records import Cell, Record, RecordSchema, validate_rows
+from govwatch.engine.tabular import Sheet, TableFileError, read_table_file
+from govwatch.web.registry.models import Unit
+from govwatch.web.registry.resolver import UnitIndex, UnitLookupError
+from govwatch.web.statistics.models import StatisticsBatch, StatisticsKind, StatisticsRow
+from govwatch.web.statistics.periods import PeriodError, period_dates
+
+SCHEMAS: dict[str, RecordSchema] = {
+    StatisticsKind.OFFICE_DOCUMENTS: schemas.OFFICE_DOCUMENTS,
+    StatisticsKind.APP_COLUMNS: schemas.APP_COLUMNS,
+    StatisticsKind.WEBSITE_COLUMNS: schemas.WEBSITE_COLUMNS,
+    StatisticsKind.PORTAL_SUBMISSIONS: schemas.PORTAL_SUBMISSIONS,
+    StatisticsKind.LETTERS: schemas.LETTERS,
+    StatisticsKind.SUBMISSIONS: schemas.SUBMISSIONS,
+    StatisticsKind.COMMISSIONED_ARTICLES: schemas.COMMISSIONED_ARTICLES,
+    StatisticsKind.DISCLOSURE_S2: disclosure.PROACTIVE,
+    StatisticsKind.DISCLOSURE_S3: disclosure.APPLICATIONS,
+    StatisticsKind.DISCLOSURE_S4: disclosure.REVIEW_LITIGATION,
+}
+# Kinds with one row per unit: the same unit twice (under two spellings) would count twice.
+PER_UNIT_KINDS = frozenset(
+    {
+        StatisticsKind.OFFICE_DOCUMENTS,
+        StatisticsKind.PORTAL_SUBMISSIONS,
+        StatisticsKind.LETTERS,
+        StatisticsKind.SUBMISSIONS,
+    }
+)
+
+
+# Text columns that usually name one unit: linked when they resolve, never refused, because
+# offices also write groups there (市委、市政府各部门).
+LINKED_TEXT_FIELDS: dict[str, str] = {StatisticsKind.APP_COLUMNS: "responsible_unit"}
+
+
+class StatisticsImportError(Exception):
+    """The file was refused; ``errors`` lists every problem, nothing was written."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass
+class StatisticsImportReport:
+    dry_run: bool
+    kind: str
+    period: str
+    period_start: dt.date
+    period_end: dt.date
+    rows: int = 0
+    replaced: bool = False  # an earlier batch of the same kind and period was replaced
+    batch_id: int | None = None
+    units: int = 0  # rows linked to a registered unit
+    source_name: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+def kind_schema(kind: str) -> RecordSchema:
+    if kind not in SCHEMAS:
+        known = "、".join(SCHEMAS)
+        raise StatisticsImportError([f"未知的统计类型「{kind}」，应为 {known} 之一"])
+    return SCHEMAS[kind]
+
+
+def unit_field(schema: RecordSchema) -> str | None:
+    """The key of the schema's unit column (kind ``unit``), if rows name a unit at all."""
+    return next((f.key for f in schema.fields if f.kind == "unit"), None)
+
+
+def encode(record: Record) -> dict[str, Any]:
+    """JSON-safe values: dates as ISO text, decimals as text (exact, never floats)."""
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        if isinstance(value, dt.date):
+            out[key] = value.isoformat()
+        elif isinstance(value, Decimal):
+            out[key] = str(value)
+        else:
+            out[key] = value
+    return out
+
+
+def decode(schema: RecordSchema, values: Mapping[str, Any]) -> dict[str, Cell]:
+    """Back to the cells validate_rows produced, by the schema's field kinds."""
+    record: dict[str, Cell] = {}
+    for item in schema.fields:
+        value = values.get(item.key)
+        if value is None:
+            record[item.key] = None
+        elif item.kind == "date":
+            record[item.key] = dt.date.fromisoformat(str(value))
+        elif item.kind == "decimal":
+            record[item.key] = Decimal(str(value))
+        elif item.kind == "count":
+            record[item.key] = int(value)
+        else:
+            record[item.key] = str(value)
+    return record
+
+
+def _one_sheet(path: Path) -> Sheet:
+    try:
+        sheets = read_table_file(path)
+    except TableFileError as exc:
+        raise StatisticsImportError([f"{path.name}：{exc}"]) from exc
+    with_rows = [sheet for sheet in sheets if sheet.rows]
+    if not with_rows:
+        raise StatisticsImportError([f"{path.name}：文件中没有数据行（只有表头）"])
+    if len(with_rows) > 1:
+        names = "、".join(f"「{s.name}」" for s in with_rows)
+        raise StatisticsImportError(
+            [f"{path.name}：多个工作表含数据（{names}），每个文件只能放一张统计表"]
+        )
+    return with_rows[0]
+
+
+def _scope_id(index: UnitIndex, scope: str | None) -> int | None:
+    if not scope:
+        return None
+    try:
+        return index.resolve(scope)
+    except UnitLookupError as exc:
+        raise StatisticsImportError([f"--scope：{exc}"]) from exc
+
+
+def statistics_import(
+    path: Path,
+    kind: str,
+    *,
+    period: str,
+    scope: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    dry_run: bool = False,
+) -> StatisticsImportReport:
+    """Validate FILE as a KIND table for PERIOD and store it, replacing an earlier import.
+
+    ``scope`` is the region (a unit's full name) in which short names such as 市公安局
+    resolve; ``start``/``end`` override the dates the period label means.
+    """
+    schema = kind_schema(kind)
+    try:
+        first, last = period_dates(period, start, end)
+    except PeriodError as exc:
+        raise StatisticsImportError([f"--period：{exc}"]) from exc
+    sheet = _one_sheet(path)
+    index = UnitIndex.load()
+    scope_id = _scope_id(index, scope)
+
+    resolved: dict[str, int] = {}
+    failures: dict[str, str] = {}
+
+    def resolve_unit(name: str) -> bool:
+        if name in resolved:
+            return True
+        if name in failures:
+            return False
+        try:
+            resolved[name] = index.resolve(name, scope_id)
+        except UnitLookupError as exc:
+            failures[name] = str(exc)
+            return False
+        return True
+
+    result = validate_rows(schema, sheet.headers, sheet.rows, resolve_unit)
+    unit_key = unit_field(schema)
+    raw_by_row = dict(sheet.rows)
+    errors: list[str] = []
+    for error in result.errors:
+        message = error.message_zh
+        if unit_key is not None and error.column == schema.field(unit_key).heading_zh:
+            written = _unit_cell(raw_by_row.get(error.row, {}), schema, unit_key)
+            message = failures.get(written, message)
+        errors.append(f"「{sheet.name}」第{error.row}行「{error.column}」列：{message}")
+    if not errors and unit_key is not None and kind in PER_UNIT_KINDS:
+        errors.extend(_duplicate_units(sheet, result.records, unit_key, resolved, index, schema))
+    if errors:
+        raise StatisticsImportError(errors)
+
+    numbers = [number for number, _ in sheet.rows]
+    report = StatisticsImportReport(
+        dry_run=dry_run,
+        kind=kind,
+        period=period,
+        period_start=first,
+        period_end=last,
+        rows=len(result.records),
+        source_name=path.name,
+    )
+    link_key = unit_key or LINKED_TEXT_FIELDS.get(kind)
+    rows = [
+        StatisticsRow(
+            row_number=number,
+            unit_id=_link(index, scope_id, resolved, record, link_key),
+            values=encode(record),
+        )
+        for number, record in zip(numbers, result.records, strict=True)
+    ]
+    report.units = sum(1 for row in rows if row.unit_id is not None)
+    report.replaced = StatisticsBatch.objects.filter(kind=kind, period=period).exists()
+    if dry_run:
+        return report
+    with transaction.atomic():
+        StatisticsBatch.objects.filter(kind=kind, period=period).delete()
+        batch = StatisticsBatch.objects.create(
+            kind=kind,
+            period=period,
+            period_start=first,
+            period_end=last,
+            scope=Unit.objects.get(pk=scope_id) if scope_id else None,
+            source_name=path.name,
+        )
+        for row in rows:
+            row.batch = batch
+        StatisticsRow.objects.bulk_create(rows, batch_size=1000)
+    report.batch_id = batch.pk
+    return report
+
+
+def _link(
+    index: UnitIndex,
+    scope_id: int | None,
+    resolved: Mapping[str, int],
+    record: Record,
+    key: str | None,
+) -> int | None:
+    name = str(record.get(key) or "").strip() if key else ""
+    if not name:
+        return None
+    if name in resolved:
+        return resolved[name]
+    try:
+        return index.resolve(name, scope_id)
+    except UnitLookupError:
+        return None
+
+
+def _unit_cell(raw: Mapping[str, str], schema: RecordSchema, unit_key: str) -> str:
+    heading = schema.field(unit_key).heading_zh
+    for header, value in raw.items():
+        if header.strip() in (unit_key, heading):
+            return value.strip()
+    return ""
+
+
+def _duplicate_units(
+    sheet: Sheet,
+    records: tuple[Record, ...],
+    unit_key: str,
+    resolved: Mapping[str, int],
+    index: UnitIndex,
+    schema: RecordSchema,
+) -> list[str]:
+    seen: dict[int, int] = {}
+    errors = []
+    heading = schema.field(unit_key).heading_zh
+    for (number, _), record in zip(sheet.rows, records, strict=True):
+        unit_id = resolved[str(record[unit_key])]
+        if unit_id in seen:
+            errors.append(
+                f"「{sheet.name}」第{number}行「{heading}」列：单位「{record[unit_key]}」"
+                f"（{index.display[unit_id]}）与第{seen[unit_id]}行重复"
+            )
+        else:
+            seen[unit_id] = number
+    return errors
