@@ -96,7 +96,7 @@ TEMPLATES = [
 
 _default_db = "sqlite:///" + str(DATA_DIR / "govwatch.sqlite3")
 DATABASES = {
-    "default": dj_database_url.parse(env.get("DATABASE_URL", _default_db), conn_max_age=60),
+    "default": dj_database_url.parse(env.get("DATABASE_URL") or _default_db, conn_max_age=60),
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A busy timeout lets the CLI and the web server share the file.

@@ -68,10 +68,7 @@ def test_killed_scan_resumes_without_refetching(tmp_path: Path) -> None:
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
         store = SqliteStateStore(db)
-        finished = [
-            row[0]
-            for row in store._db.execute("SELECT url FROM page").fetchall()
-        ]
+        finished = [row[0] for row in store._db.execute("SELECT url FROM page").fetchall()]
         checks = store._db.execute("SELECT url FROM link_check").fetchall()
         assert 10 <= len(finished) < 90
         server.clear_log()
@@ -83,8 +80,7 @@ def test_killed_scan_resumes_without_refetching(tmp_path: Path) -> None:
         assert not {r.path for r in server.requests} & {_path(u) for (u,) in checks}
         assert resumed.stats.pages_resumed == len(finished)
         planted = {
-            (b["page_url"], b["url"], b["outcome"])
-            for b in farm.truth["sites"]["dm1"]["bad_links"]
+            (b["page_url"], b["url"], b["outcome"]) for b in farm.truth["sites"]["dm1"]["bad_links"]
         }
         assert {(b.page_url, b.url, b.outcome.value) for b in resumed.broken_links} == planted
         assert {f.url for f in resumed.failures} == {
