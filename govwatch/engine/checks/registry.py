@@ -31,6 +31,7 @@ _PKG = "govwatch.engine.checks"
 REGISTRY: tuple[tuple[str, str], ...] = (
     ("INT001", f"{_PKG}.interaction.int001_message_unanswered"),
     ("INT002", f"{_PKG}.interaction.int002_consultation_failed"),
+    ("INT003", f"{_PKG}.interaction.int003_message_late_reply"),
     ("LNK001", f"{_PKG}.links.lnk001_home_page_broken_link"),
     ("LNK002", f"{_PKG}.links.lnk002_page_broken_link"),
     ("NMA001", f"{_PKG}.accounts.nma001_account_not_updated"),

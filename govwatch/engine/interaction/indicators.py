@@ -4,10 +4,13 @@ The indicator registry wraps these later; thresholds are parameters so profiles 
 
 INT001 veto  — a valid consultation message left unanswered more than 3 months within the
                year before the check (国办秘函〔2019〕19号, 单项否决 互动回应差, W-V5b).
-INT002 deduction — a message answered after the working-day limit, or still open past it.
-INT003 deduction — a test consultation got no (countable) reply (W-D6).
-INT004 deduction — a test consultation could not be sent: the channel is unusable.
-INT005 deduction — a test consultation was answered outside the on-time window.
+INT002 deduction — a test consultation got no (countable) reply, could not be sent (the
+               channel is unusable), or was answered outside the on-time window; the
+               evidence ``bucket`` tells which (W-D6).
+INT003 deduction — a message answered after the working-day limit, or still open past it.
+
+The codes are the indicator registry's (``govwatch.engine.checks``), so a finding made here
+and one made by a registered indicator mean the same thing.
 """
 
 from __future__ import annotations
@@ -125,7 +128,7 @@ def find_late_message_replies(
     limit_working_days: int,
     calendar: WorkCalendar | None = None,
 ) -> tuple[InteractionFinding, ...]:
-    """INT002: answered after the working-day limit, or still open after it at ``as_of``."""
+    """INT003: answered after the working-day limit, or still open after it at ``as_of``."""
     cal = calendar or default_calendar()
     check = china_naive(as_of)
     found: list[InteractionFinding] = []
@@ -144,7 +147,7 @@ def find_late_message_replies(
             continue
         found.append(
             InteractionFinding(
-                code="INT002",
+                code="INT003",
                 slug="message_late_reply",
                 target_kind="unit",
                 target_id=m.unit,
@@ -167,7 +170,7 @@ def find_late_message_replies(
 
 
 def find_consultation_failures(summary: ConsultationSummary) -> tuple[InteractionFinding, ...]:
-    """INT003 no reply, INT004 channel unusable, INT005 answered outside the on-time window."""
+    """INT002 for each test with no reply, an unusable channel, or a reply outside the window."""
     on_time = set(summary.profile.on_time_buckets)
     found: list[InteractionFinding] = []
     for result in summary.results:
@@ -181,16 +184,16 @@ def find_consultation_failures(summary: ConsultationSummary) -> tuple[Interactio
             "sent_at": test.sent_at.isoformat(sep=" "),
         }
         if result.bucket == CHANNEL_UNAVAILABLE:
-            code, slug = "INT004", "consultation_channel_unavailable"
+            code, slug = "INT002", "consultation_channel_unavailable"
             text = f"{test.target}：{sent}无法提交（{test.send_failure_reason or '原因未记录'}）"
             evidence["send_failure_reason"] = test.send_failure_reason
         elif result.bucket == NO_REPLY:
-            code, slug = "INT003", "consultation_no_reply"
+            code, slug = "INT002", "consultation_no_reply"
             template = test.reply_quality is ReplyQuality.TEMPLATE and test.answered_at
             text = f"{test.target}：{sent}" + ("仅收到模板化答复" if template else "未回复")
             evidence["template_reply"] = "yes" if template else "no"
         elif result.elapsed_working_days is not None and result.bucket not in on_time:
-            code, slug = "INT005", "consultation_late_reply"
+            code, slug = "INT002", "consultation_late_reply"
             text = (
                 f"{test.target}：{sent}在第{result.elapsed_working_days}个工作日才答复（{label}），"
                 f"超过{summary.profile.on_time_working_days}个工作日的时限"

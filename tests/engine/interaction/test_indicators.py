@@ -64,11 +64,11 @@ def test_int002_late_replies_by_working_days() -> None:
     ]
     found = find_late_message_replies(messages, T(2024, 6, 30, 23), limit_working_days=5)
     assert [f.subject_id for f in found] == ["late", "open-overdue"]
-    assert all(f.code == "INT002" and f.severity == "deduction" for f in found)
+    assert all(f.code == "INT003" and f.severity == "deduction" for f in found)
     assert "应于 2024-06-17 前答复" in found[0].message_zh
 
 
-def test_int003_to_005_from_a_consultation_summary() -> None:
+def test_int002_from_a_consultation_summary() -> None:
     def test(tid: str, **kw: object) -> ConsultationTest:
         return ConsultationTest(tid, f"{tid}网站", "留言", "问", T(2024, 2, 2, 9), **kw)  # type: ignore[arg-type]
 
@@ -83,11 +83,11 @@ def test_int003_to_005_from_a_consultation_summary() -> None:
         tiered_profile(1, 5),
     )
     found = {f.subject_id: f for f in find_consultation_failures(summary)}
-    assert {k: f.code for k, f in found.items()} == {
-        "slow": "INT005",
-        "none": "INT003",
-        "tmpl": "INT003",
-        "down": "INT004",
+    assert {k: (f.code, f.slug) for k, f in found.items()} == {
+        "slow": ("INT002", "consultation_late_reply"),
+        "none": ("INT002", "consultation_no_reply"),
+        "tmpl": ("INT002", "consultation_no_reply"),
+        "down": ("INT002", "consultation_channel_unavailable"),
     }
     assert "模板化答复" in found["tmpl"].message_zh
     assert "提交按钮无响应" in found["down"].message_zh
