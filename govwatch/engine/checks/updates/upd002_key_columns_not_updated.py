@@ -30,10 +30,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from govwatch.engine.checks.base import Indicator, make_finding
+from govwatch.engine.checks.base import Indicator
 from govwatch.engine.checks.inputs import CheckContext, SiteObservation
 from govwatch.engine.checks.updates.columns import column_status, days_until_count
-from govwatch.engine.findings import EvidenceValue, Finding, Severity
+from govwatch.engine.checks.updates.countline import CountLine, count_line_findings
+from govwatch.engine.findings import Finding, Severity
 
 CODE = "UPD002"
 SLUG = "key-columns-not-updated"
@@ -61,40 +62,18 @@ def check(
     ]
     stale = [s.column.name for s in statuses if s.state == "stale"]
     unknown = [s.column.name for s in statuses if s.state == "unknown"]
-
-    def hit(severity: Severity, message: str, **extra: EvidenceValue) -> Finding:
-        return make_finding(
-            CODE,
-            SLUG,
-            target_kind="site",
-            target_id=obs.site_id,
-            severity=severity,
-            message_zh=message,
-            evidence={
-                "stale_columns": list(stale),
-                "stale_count": len(stale),
-                "threshold": params.stale_count_gte,
-                **extra,
-            },
-        )
-
-    if len(stale) >= params.stale_count_gte:
-        return [hit(level, f"{len(stale)}个动态要闻类、通知公告政策文件类栏目未按期更新")]
-    findings: list[Finding] = []
-    if unknown and len(stale) + len(unknown) >= params.stale_count_gte:
-        findings.append(
-            hit(
-                "info",
-                f"{len(unknown)}个栏目无法获取，栏目更新情况无法最终判定",
-                unknown_columns=list(unknown),
-                state="unknown",
-            )
-        )
-    if len(stale) >= params.warn_count_gte:
-        left = days_until_count(statuses, len(stale), params.stale_count_gte)
-        tail = f"，距单项否决还剩{left}天" if left is not None else ""
-        findings.append(hit("warning", f"已有{len(stale)}个栏目未按期更新{tail}", days_left=left))
-    return findings
+    line = CountLine(
+        CODE,
+        SLUG,
+        "stale",
+        params.stale_count_gte,
+        veto_zh="{n}个动态要闻类、通知公告政策文件类栏目未按期更新",
+        unknown_zh="{n}个栏目无法获取，栏目更新情况无法最终判定",
+        warning_zh="已有{n}个栏目未按期更新{tail}",
+    )
+    warn = len(stale) >= params.warn_count_gte
+    left = days_until_count(statuses, len(stale), params.stale_count_gte) if warn else None
+    return count_line_findings(line, obs, level, stale, unknown, warn=warn, days_left=left)
 
 
 INDICATOR = Indicator[SiteObservation, Params](

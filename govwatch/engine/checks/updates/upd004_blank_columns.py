@@ -25,9 +25,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from govwatch.engine.checks.base import Indicator, make_finding
+from govwatch.engine.checks.base import Indicator
 from govwatch.engine.checks.inputs import CheckContext, SiteObservation
-from govwatch.engine.findings import EvidenceValue, Finding, Severity
+from govwatch.engine.checks.updates.countline import CountLine, count_line_findings
+from govwatch.engine.findings import Finding, Severity
 
 CODE = "UPD004"
 SLUG = "blank-columns"
@@ -44,40 +45,17 @@ def check(
 ) -> list[Finding]:
     blank = [c.name for c in obs.columns if c.fetch_ok and c.item_count == 0]
     unknown = [c.name for c in obs.columns if not c.fetch_ok]
-
-    def hit(severity: Severity, message: str, **extra: EvidenceValue) -> Finding:
-        return make_finding(
-            CODE,
-            SLUG,
-            target_kind="site",
-            target_id=obs.site_id,
-            severity=severity,
-            message_zh=message,
-            evidence={
-                "blank_columns": list(blank),
-                "blank_count": len(blank),
-                "threshold": params.blank_count_gte,
-                **extra,
-            },
-        )
-
-    if len(blank) >= params.blank_count_gte:
-        return [hit(level, f"存在{len(blank)}个空白栏目")]
-    findings: list[Finding] = []
-    if unknown and len(blank) + len(unknown) >= params.blank_count_gte:
-        findings.append(
-            hit(
-                "info",
-                f"{len(unknown)}个栏目无法获取，空白栏目数无法最终判定",
-                unknown_columns=list(unknown),
-                state="unknown",
-            )
-        )
-    if len(blank) > params.warn_count_gt:
-        findings.append(
-            hit("warning", f"已有{len(blank)}个空白栏目，接近单项否决线", days_left=None)
-        )
-    return findings
+    line = CountLine(
+        CODE,
+        SLUG,
+        "blank",
+        params.blank_count_gte,
+        veto_zh="存在{n}个空白栏目",
+        unknown_zh="{n}个栏目无法获取，空白栏目数无法最终判定",
+        warning_zh="已有{n}个空白栏目，接近单项否决线",
+    )
+    warn = len(blank) > params.warn_count_gt
+    return count_line_findings(line, obs, level, blank, unknown, warn=warn)
 
 
 INDICATOR = Indicator[SiteObservation, Params](
