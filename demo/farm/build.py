@@ -106,6 +106,7 @@ class _SiteBuilder:
         self.columns: list[_Column] = []
         self.truth_columns: dict[str, dict[str, Any]] = {}
         self.bad_links: list[dict[str, Any]] = []
+        self.text_errors: list[dict[str, str]] = []  # planted wrong expressions
         self.articles: list[str] = []
         self.home_items: list[tuple[str, str, date]] = []
         self.footer_id = True
@@ -140,6 +141,13 @@ class _SiteBuilder:
                 "anchor_text": anchor,
                 "on_home": page_path == "/",
             }
+        )
+
+    def plant_wording(self, page_path: str, sentence: str, wrong: str, correct: str) -> None:
+        """A paragraph with a wrong official expression, for the content checks to find."""
+        self.inject(page_path, f"<p>{sentence}</p>")
+        self.text_errors.append(
+            {"page_url": self.url(page_path), "wrong": wrong, "correct": correct}
         )
 
     def nav(self) -> list[tuple[str, str]]:

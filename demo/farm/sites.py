@@ -123,6 +123,12 @@ def _dm3(rng: random.Random) -> _SiteBuilder:
     article = site.articles[4]
     site.inject(article, '<p><a href="http://www.waf-protected.com/">合作单位</a></p>')
     site.plant(article, "http://www.waf-protected.com/", "blocked", "合作单位")
+    site.plant_wording(
+        site.articles[6],
+        "区政府与新疆自治区结对开展对口援助工作。",
+        "新疆自治区",
+        "新疆维吾尔自治区",
+    )
     return site
 
 
@@ -153,6 +159,7 @@ def build_farm(seed: int = 7) -> Farm:
             "available": site.farm_host.delay < PROBE_TIMEOUT,
             "columns": site.truth_columns,
             "bad_links": sorted(site.bad_links, key=lambda b: (b["page_url"], b["url"])),
+            "text_errors": site.text_errors,
             "home_new_items": len(home_items),
             "facts": {
                 "site_id_code": site.site_id if site.footer_id else "",
@@ -179,6 +186,7 @@ def build_farm(seed: int = 7) -> Farm:
         "available": False,
         "columns": {"http://www.dm5.gov.cn/xwzx/zwdt/": {"error": "broken"}},
         "bad_links": [],
+        "text_errors": [],
         "home_new_items": 0,
         "facts": {},
     }

@@ -9,8 +9,16 @@ from datetime import date
 
 from govwatch.engine.crawl.frontier import RESOURCE_EXTENSIONS, Frontier, extension
 from govwatch.engine.crawl.linkcheck import classify
-from govwatch.engine.crawl.models import ColumnSpec, LinkOutcome, PageFailure, ScanConfig, SiteSpec
+from govwatch.engine.crawl.models import (
+    ColumnSpec,
+    LinkOutcome,
+    PageFailure,
+    PageTextHit,
+    ScanConfig,
+    SiteSpec,
+)
 from govwatch.engine.crawl.state import CheckRecord, PageRecord, StateStore
+from govwatch.engine.crawl.textscan import page_text_hits
 from govwatch.engine.fetch.client import Fetcher
 from govwatch.engine.fetch.encoding import decode_body
 from govwatch.engine.parse.page import PageDigest, parse_page
@@ -42,6 +50,7 @@ class CrawlData:
     referrers: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
     failures: list[PageFailure] = field(default_factory=list)
     counters: Counters = field(default_factory=Counters)
+    text_hits: list[PageTextHit] = field(default_factory=list)
 
 
 def _content_hash(body: bytes) -> str:
@@ -208,6 +217,7 @@ class SiteCrawler:
                 scan_date=self.scan_date,
                 want_list=as_list,
                 want_site=as_site,
+                want_text=self.config.check_text,
                 encoding=encoding,
             )
             data.counters.pages_parsed += 1
@@ -237,6 +247,9 @@ class SiteCrawler:
             self._discover_columns(digest.nav_links)
         for link in digest.links:
             self._note_link(link, url, depth)
+        if self.config.check_text and digest.text:
+            # Resumed and unchanged pages come here too, from their stored digest.
+            data.text_hits.extend(page_text_hits(url, digest.text))
 
     def _add_list_page(self, owner: str, page: str, depth: int) -> None:
         data = self.data

@@ -52,6 +52,7 @@ class ScanConfig:
     max_list_pages: int = 10  # pagination pages followed per column
     workers: int = 64
     check_links: bool = True
+    check_text: bool = False  # run the content checks on every page's visible text
     check_external: bool = True
     discover_columns: bool = True
     home_window_days: int = 14
@@ -107,6 +108,19 @@ class Probe:
 
 
 @dataclass(frozen=True, slots=True)
+class PageTextHit:
+    """A content-check hit (wrong expression, sensitive word, privacy leak) on one page."""
+
+    url: str
+    code: str
+    category: str
+    severity: str  # serious / warning, as the content checks grade it
+    text: str  # as shown: privacy hits are masked
+    suggestion: str
+    context: str
+
+
+@dataclass(frozen=True, slots=True)
 class PageFailure:
     url: str
     reason: str
@@ -142,6 +156,7 @@ class SiteScanResult:
     failures: tuple[PageFailure, ...]
     trap_samples: tuple[str, ...]
     facts: SiteFacts
+    text_hits: tuple[PageTextHit, ...] = ()
 
 
 def probe_failure_ratio(probes: tuple[Probe, ...] | list[Probe]) -> float:

@@ -130,6 +130,7 @@ async def scan_site_async(
         failures=tuple(data.failures),
         trap_samples=tuple(crawler.frontier.trap_samples),
         facts=facts,
+        text_hits=tuple(data.text_hits),
     )
 
 

@@ -29,7 +29,7 @@ class PageDigest:
     meta: tuple[tuple[str, str], ...] = ()
     nav_links: tuple[Link, ...] = ()
     footer_text: str = ""
-    text: str = ""  # visible text, kept for the home page only
+    text: str = ""  # visible text: the home page, and every page when text is checked
     items: tuple[ListItem, ...] = ()
     pagination: tuple[str, ...] = ()
     encoding: str = ""
@@ -118,6 +118,7 @@ def parse_page(
     scan_date: date,
     want_list: bool = False,
     want_site: bool = False,
+    want_text: bool = False,
     encoding: str = "",
 ) -> PageDigest:
     """Digest one HTML page. `want_list` extracts list items and pagination (column pages,
@@ -151,6 +152,7 @@ def parse_page(
         footer_text = " ".join(
             clean_text(node.text(separator=" ")) for node in tree.css(FOOTER_SELECTOR)
         )[:4000]
+    if want_site or want_text:
         body = tree.body
         text = clean_text(body.text(separator=" ")) if body is not None else ""
         text = text[:20000]

@@ -12,7 +12,12 @@ from pathlib import Path
 
 from govwatch.engine.interaction.consultations import BUCKET_LABELS_ZH
 from govwatch.engine.profiles.scoring import rules_title
-from govwatch.engine.reports.bulletin import BulletinData, compose, load_template
+from govwatch.engine.reports.bulletin import (
+    BulletinData,
+    WordingExample,
+    compose,
+    load_template,
+)
 from govwatch.engine.reports.docx_writer import write_docx
 from govwatch.engine.reports.pdf import docx_to_pdf
 from govwatch.engine.reports.xlsx_writer import write_xlsx
@@ -74,23 +79,25 @@ def rules_title_for(finding: InspectionFinding) -> str:
 def _site_rows(
     results: list[InspectionResult], severities: tuple[str, ...]
 ) -> list[dict[str, str]]:
+    """One row per site: its columns and problem types joined, so counts stay per site."""
     rows = []
     for result in results:
         assert result.site is not None
+        wheres: list[str] = []
+        labels: list[str] = []
         for finding in _counting(result, severities):
-            where = (
-                finding.target_id
-                if finding.target_kind == "column"
-                else "首页"
-                if finding.target_kind == "home_page"
-                else ""
-            )
+            if finding.target_kind == "column":
+                wheres.append(str(finding.evidence.get("column") or finding.target_id))
+            elif finding.target_kind == "home_page" or finding.evidence.get("on_home_page"):
+                wheres.append("首页")
+            labels.append(_problem_label(finding))
+        if labels:
             rows.append(
                 {
                     "site_name": result.site.name,
                     "operating_unit": result.site.operating_unit.name,
-                    "column_name": where,
-                    "problem_type": _problem_label(finding),
+                    "column_name": "、".join(dict.fromkeys(wheres)),
+                    "problem_type": "、".join(dict.fromkeys(labels)),
                 }
             )
     return rows
@@ -99,21 +106,46 @@ def _site_rows(
 def _account_rows(
     results: list[InspectionResult], severities: tuple[str, ...]
 ) -> list[dict[str, str]]:
+    """One row per account, its problem types joined."""
     rows = []
     for result in results:
         account = result.account
         assert account is not None
-        supervising = account.supervising_unit or account.opening_unit
-        for label in dict.fromkeys(_problem_label(f) for f in _counting(result, severities)):
+        labels = dict.fromkeys(_problem_label(f) for f in _counting(result, severities))
+        if labels:
+            supervising = account.supervising_unit or account.opening_unit
             rows.append(
                 {
                     "account_name": account.name,
                     "supervising_unit": supervising.name,
                     "platform": account.get_platform_display(),
-                    "problem_type": label,
+                    "problem_type": "、".join(labels),
                 }
             )
     return rows
+
+
+def _wording_examples(results: list[InspectionResult]) -> list[WordingExample]:
+    """The serious wrong expressions (TXT001) quoted with their correction."""
+    examples = []
+    for result in results:
+        for finding in _counting(result, PROBLEM_SEVERITIES):
+            if finding.code != "TXT001":
+                continue
+            unit = result.site.operating_unit.name if result.site else ""
+            where = f"“{result.site.name}”网站" if result.site else ""
+            if result.account is not None:
+                unit = result.account.opening_unit.name
+                where = f"{result.account.get_platform_display()}“{result.account.name}”"
+            examples.append(
+                WordingExample(
+                    unit=unit,
+                    where=where,
+                    wrong=str(finding.evidence.get("text", "")),
+                    correct=str(finding.evidence.get("suggestion", "")),
+                )
+            )
+    return examples
 
 
 def bulletin_data(inspection: Inspection) -> BulletinData:
@@ -140,6 +172,7 @@ def bulletin_data(inspection: Inspection) -> BulletinData:
         interaction=interaction,
         interaction_order=tuple(BUCKET_LABELS_ZH[b] for b in summary.profile.bucket_order),
         on_time_categories=tuple(BUCKET_LABELS_ZH[b] for b in summary.profile.on_time_buckets),
+        wording_examples=_wording_examples(list(lists.unqualified) + list(lists.with_problems)),
         excellent_accounts=[
             {"platform_zh": r.account.get_platform_display(), "account_name": r.account.name}
             for r in of(lists.excellent, "account")

@@ -38,6 +38,7 @@ class ScanRun(models.Model):
     stats = models.JSONField("统计", default=dict)
     facts = models.JSONField("网站要素", default=dict)
     failures = models.JSONField("抓取失败", default=list)
+    text_hits = models.JSONField("内容问题（表述、敏感词、隐私）", default=list)
 
     class Meta:
         verbose_name = "扫描"

@@ -70,6 +70,8 @@ def fetch_config() -> FetchConfig:
 
 
 def scan_config(scan_date: date, fetch: FetchConfig, **overrides: object) -> ScanConfig:
+    # Page text goes through the content checks unless a caller turns it off.
+    overrides.setdefault("check_text", True)
     return ScanConfig(fetch=fetch, scan_date=scan_date, **overrides)  # type: ignore[arg-type]
 
 
@@ -177,6 +179,16 @@ def site_observation(run: ScanRun, period_start: date | None = None) -> I.SiteOb
         columns=columns,
         links=links,
         facts=_facts(run),
+        text_hits=tuple(
+            I.TextHit(
+                code=h["code"],
+                severity=h["severity"],
+                text=h["text"],
+                suggestion=h["suggestion"],
+                url=h["url"],
+            )
+            for h in run.text_hits
+        ),
         messages=messages,
         consultations=consultations,
     )

@@ -92,6 +92,7 @@ def scan_store(site: Site, result: SiteScanResult, profile: Profile) -> ScanRun:
             "stats": dataclasses.asdict(result.stats),
             "facts": facts,
             "failures": [dataclasses.asdict(f) for f in result.failures[:500]],
+            "text_hits": [dataclasses.asdict(h) for h in result.text_hits[:2000]],
         },
     )
     run.columns.all().delete()

@@ -58,8 +58,10 @@ def test_verdicts_follow_the_truth_file(farm_scanned: dict) -> None:
             assert result.verdict == "unknown" and "无法访问" in result.reason
         elif not site["facts"]["interaction_channel"]:
             assert result.verdict == "unqualified"
-            assert result.findings.get(severity="veto").code == "SIT002"
+            vetoes = set(result.findings.filter(severity="veto").values_list("code", flat=True))
+            assert vetoes == {"SIT002"} | ({"TXT001"} if site["text_errors"] else set())
         else:
+            assert not site["text_errors"], "a planted wrong expression would veto this site"
             assert result.verdict == "qualified", (farm_code, result.reason)
             broken_home = sum(
                 1 for b in site["bad_links"] if b["on_home"] and b["outcome"] == "broken"
@@ -77,6 +79,7 @@ def test_dismissal_changes_verdict_and_is_audited(farm_scanned: dict) -> None:
     inspection = inspection_run(farm_scanned["month"])
     result = result_of(inspection, "dm3")
     veto = result.findings.get(code="SIT002")
+    result.findings.filter(code="TXT001").update(state="dismissed")  # judged on SIT002 alone
     user = get_user_model().objects.create_user("inspector", "", "pw-for-tests")
     with pytest.raises(ValueError, match="理由"):
         finding_decide(veto, "dismissed", "  ", user)
@@ -104,7 +107,8 @@ def test_waiver_shows_instead_of_hiding(farm_scanned: dict) -> None:
     result = result_of(inspection, "dm3")
     waived = result.findings.get(code="SIT002")
     assert waived.state == "waived" and "网站改版期间" in waived.state_reason
-    assert result.verdict == "qualified"
+    # The waiver lifts only its own code: the planted wrong expression still vetoes.
+    assert result.verdict == "unqualified" and "严重表述错误" in result.reason
 
 
 def test_sample_is_reproducible(farm_scanned: dict) -> None:

@@ -39,7 +39,9 @@ def test_bulletin_names_the_unqualified_site(tmp_path: Path, settings) -> None:
     assert "共检查政府网站4个，合格3个，不合格1个" in text.replace(" ", "")
     cells = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
     unqualified = [row for row in cells if "示范区人民政府" in row]
-    assert unqualified and any("咨询" in cell for cell in unqualified[0])
+    assert len(unqualified) == 1  # one row per site, its problems joined
+    assert "咨询" in unqualified[0][-1] and "严重表述错误" in unqualified[0][-1]
+    assert "将“新疆维吾尔自治区”错写为“新疆自治区”" in text  # the planted wrong expression
     workbook = openpyxl.load_workbook(files.xlsx)
     assert workbook.sheetnames[0] == "附件1"
     assert files.pdf is None

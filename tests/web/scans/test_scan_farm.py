@@ -52,6 +52,12 @@ def test_columns_and_links_equal_truth(scanned: tuple[dict, list[ScanRun]]) -> N
         links = {(p.url, p.outcome, p.on_home) for p in run.link_problems.all()}
         planted = {(b["url"], b["outcome"], b["on_home"]) for b in expected["bad_links"]}
         assert links == planted, farm_code
+        serious = {(h["url"], h["text"]) for h in run.text_hits if h["severity"] == "serious"}
+        wording = {(e["page_url"], e["wrong"]) for e in expected["text_errors"]}
+        assert serious == wording, farm_code
+        for hit in run.text_hits:
+            if hit["severity"] == "serious":
+                assert hit["suggestion"] in {e["correct"] for e in expected["text_errors"]}
 
 
 def test_storing_again_gives_the_same_rows(scanned: tuple[dict, list[ScanRun]]) -> None:
