@@ -96,6 +96,8 @@ SITES = EntitySpec(
         Field("operating_unit", "主办单位", "unit", required=True),
         Field("supervising_unit", "主管单位", "unit"),
         Field("status", "运行状态", "choice", required=True, labels=L.SITE_STATUS),
+        # Optional: a department without public services is scored on 75 points (P-9/P-10).
+        Field("has_public_services", "提供办事服务", "bool"),
     ),
     signature=frozenset({"网站标识码", "网站名称"}),
 )
@@ -243,6 +245,8 @@ def parse_cell(field: Field, text: str) -> tuple[Value, str | None]:
 def empty_value(field: Field) -> Value:
     if field.kind in ("list", "url_list", "unit_list"):
         return ()
+    if field.key == "has_public_services":
+        return True  # most sites offer services; the column marks the exceptions
     if field.kind in ("int", "bool"):
         return None
     if field.kind == "choice" and field.labels is L.INGESTION_SOURCE:

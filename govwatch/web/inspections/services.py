@@ -169,6 +169,7 @@ def result_judge(result: InspectionResult, profile: Profile) -> Verdict | None:
         profile,
         site_id=result.site.site_code,
         site_class=_site_class(result.site),  # type: ignore[arg-type]
+        has_public_services=result.site.has_public_services,
     )
     result.verdict = "qualified" if verdict.qualified else "unqualified"
     result.score = verdict.score

@@ -66,6 +66,7 @@ def _site_rows() -> Iterator[list[str]]:
             names[site.operating_unit_id],
             names.get(site.supervising_unit_id, "") if site.supervising_unit_id else "",
             L.label_of(L.SITE_STATUS, site.status),
+            _yes_no(site.has_public_services),
         ]
 
 

@@ -315,7 +315,7 @@ class _Writer:
     def _sites(self, data: _Parsed) -> None:
         existing = {s.site_code: s for s in Site.objects.all()}
         fields = ["name", "home_url", "extra_hosts", "business_systems", "kind"]
-        fields += ["operating_unit_id", "supervising_unit_id", "status"]
+        fields += ["operating_unit_id", "supervising_unit_id", "status", "has_public_services"]
         self._upsert(
             data,
             "sites",

@@ -107,6 +107,7 @@ class Site(models.Model):
         related_name="supervised_sites",
     )
     status = models.CharField("运行状态", max_length=30, choices=L.choices(L.SITE_STATUS))
+    has_public_services = models.BooleanField("提供办事服务", default=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -148,3 +148,16 @@ def test_parent_may_come_after_child_in_the_sheet(tmp_path: Path) -> None:
     ]
     registry_import(H.write_csv(tmp_path / "u.csv", H.UNIT_HEADERS, rows))
     assert Unit.objects.get(name="某县农业局").parent.name == "某县人民政府"
+
+
+def test_site_without_public_services_round_trips(tmp_path: Path) -> None:
+    registry_import(H.base_workbook(tmp_path / "r.xlsx"))
+    assert Site.objects.get(site_code="bm41000001").has_public_services  # empty column = 是
+    headers = [*H.SITE_HEADERS, "提供办事服务"]
+    row = [*H.BASE_SITES[1], "否"]
+    registry_import(H.write_csv(tmp_path / "s.csv", headers, [row]))
+    assert not Site.objects.get(site_code="bm41000001").has_public_services
+    out = tmp_path / "sites.csv"
+    registry_export(out, "sites")
+    assert "否" in out.read_text(encoding="utf-8-sig").splitlines()[-1].split(",")[-1]
+    assert not registry_import(out).changed
