@@ -67,6 +67,9 @@ class ColumnSnapshot(models.Model):
     list_pages = models.PositiveIntegerField("列表页数", default=0)
     blank = models.BooleanField("空白栏目", default=False)
     error = models.CharField("抓取错误", max_length=300, blank=True)
+    # Dates of the listed items as ISO strings (undated items left out), so publication
+    # counts for any period come from the crawl itself (000 附件2).
+    item_dates = models.JSONField("信息日期", default=list)
 
     class Meta:
         verbose_name = "栏目快照"

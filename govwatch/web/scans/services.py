@@ -112,6 +112,7 @@ def scan_store(site: Site, result: SiteScanResult, profile: Profile) -> ScanRun:
             list_pages=c.list_pages,
             blank=c.blank,
             error=c.error[:300],
+            item_dates=[i.published.isoformat() for i in c.items if i.published is not None],
         )
         for c in result.columns
     )

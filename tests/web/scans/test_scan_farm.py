@@ -85,3 +85,27 @@ def test_findings_carry_evidence(scanned: tuple[dict, list[ScanRun]]) -> None:
     assert dm3.findings.filter(code="SIT002", severity="veto").exists()  # no consultation channel
     broken = ScanFinding.objects.filter(code="LNK001")
     assert broken.exists() and all(f.evidence for f in broken)
+
+
+def test_column_publication_counts_from_the_crawl(scanned: tuple[dict, list[ScanRun]]) -> None:
+    """000 附件2 built from stored item dates: over all time each registered column counts
+    its dated items (an undated list counts none), and the total row adds them up."""
+    from datetime import date
+
+    from govwatch.web.scans.selectors import column_publication_counts
+
+    truth, _ = scanned
+    for farm_code in ("dm1", "dm2", "dm3", "dm4"):
+        site = Site.objects.get(site_code=site_code(farm_code))
+        table = column_publication_counts(site, date(2000, 1, 1), date(2099, 12, 31))
+        counted = {row.cells[1]: row.cells[3] for row in table.rows if row.kind != "total"}
+        expected = {
+            c["name"]: c["item_count"] if c["newest_date"] else 0
+            for c in truth["sites"][farm_code]["columns"].values()
+            if c.get("registered")
+        }
+        assert counted == expected, farm_code
+        total = next(row for row in table.rows if row.kind == "total")
+        assert total.cells[3] == sum(expected.values())
+    none = column_publication_counts(site, date(2000, 1, 1), date(2000, 12, 31))
+    assert all(row.cells[3] == 0 for row in none.rows)
