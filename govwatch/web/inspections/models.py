@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from govwatch.engine.findings import Finding
 from govwatch.web.registry.models import Account, Site, Unit
 from govwatch.web.scans.models import SEVERITIES, ScanRun
 
@@ -89,6 +90,19 @@ class InspectionFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.message[:40]}"
+
+    def to_finding(self) -> Finding:
+        """The engine's value, for scoring and for the indicator's title."""
+        return Finding(
+            code=self.code,
+            slug=self.slug,
+            target_kind=self.target_kind,  # type: ignore[arg-type]
+            target_id=self.target_id,
+            severity=self.severity,  # type: ignore[arg-type]
+            message_zh=self.message,
+            evidence=self.evidence,
+            points=self.points,
+        )
 
 
 class Waiver(models.Model):

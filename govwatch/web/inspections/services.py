@@ -3,9 +3,7 @@ confirm or dismiss findings with the verdict recomputed and every change audited
 
 from __future__ import annotations
 
-import calendar
 import random
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -15,6 +13,8 @@ from django.db.models import QuerySet
 from govwatch.engine.checks.inputs import CheckContext
 from govwatch.engine.findings import Finding
 from govwatch.engine.newmedia.dates import SHANGHAI
+from govwatch.engine.periods import PeriodError as PeriodError  # re-exported for callers
+from govwatch.engine.periods import period_dates
 from govwatch.engine.profiles import (
     Profile,
     Verdict,
@@ -36,12 +36,9 @@ from govwatch.web.newmedia.selectors import account_observations
 from govwatch.web.registry.models import Account, Site, Unit
 from govwatch.web.scans.models import ScanRun
 from govwatch.web.scans.observe import site_observation
+from govwatch.web.scans.services import check_context
 
 COUNTING = ("open", "confirmed")  # dismissed and waived findings do not count
-
-
-class PeriodError(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -52,31 +49,10 @@ class Period:
 
 
 def period_parse(text: str) -> Period:
-    """2024Q2, 2024-06, 2024, or 2024-04-01:2024-06-30."""
-    text = text.strip()
-    if m := re.fullmatch(r"(\d{4})[Qq]([1-4])", text):
-        year, quarter = int(m[1]), int(m[2])
-        first = 3 * quarter - 2
-        last = calendar.monthrange(year, first + 2)[1]
-        return Period(text.upper(), date(year, first, 1), date(year, first + 2, last))
-    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
-        year, month = int(m[1]), int(m[2])
-        if 1 <= month <= 12:
-            return Period(
-                text, date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-            )
-    if re.fullmatch(r"\d{4}", text):
-        return Period(text, date(int(text), 1, 1), date(int(text), 12, 31))
-    if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2}):(\d{4}-\d{2}-\d{2})", text):
-        try:
-            start, end = date.fromisoformat(m[1]), date.fromisoformat(m[2])
-        except ValueError as exc:
-            raise PeriodError(f"日期无效：{text}") from exc
-        if start <= end:
-            return Period(text, start, end)
-    raise PeriodError(
-        f"无法识别的检查期「{text}」，应为 2024Q2、2024-06、2024 或 2024-04-01:2024-06-30"
-    )
+    """2024Q2, 2024-06, 2024, 2024H1, or a range such as 2024-04-01:2024-06-30."""
+    label = text.strip().upper()
+    start, end = period_dates(label, kind_zh="检查期")
+    return Period(label, start, end)
 
 
 def _sites_in_scope(inspection: Inspection) -> list[Site]:
@@ -107,26 +83,13 @@ def _descendants(region: Unit) -> set[int]:
     return found
 
 
-def _as_finding(row: InspectionFinding) -> Finding:
-    return Finding(
-        code=row.code,
-        slug=row.slug,
-        target_kind=row.target_kind,  # type: ignore[arg-type]
-        target_id=row.target_id,
-        severity=row.severity,  # type: ignore[arg-type]
-        message_zh=row.message,
-        evidence=row.evidence,
-        points=row.points,
-    )
-
-
 def _site_class(site: Site) -> str:
     return "portal" if site.kind == "gov_portal" else "department_site"
 
 
 def _account_judge(result: InspectionResult, profile: Profile) -> Verdict | None:
     assert result.account is not None
-    findings = [_as_finding(f) for f in result.findings.filter(state__in=COUNTING)]
+    findings = [f.to_finding() for f in result.findings.filter(state__in=COUNTING)]
     if not result.observed:
         result.verdict, result.score, result.items = "unknown", None, []
         result.reason = "没有该账号的发文数据（未配置采集或未导入），本期无法判定"
@@ -156,7 +119,7 @@ def result_judge(result: InspectionResult, profile: Profile) -> Verdict | None:
         result.reason = "本检查期内没有该网站的扫描数据"
         result.save()
         return None
-    findings = [_as_finding(f) for f in result.findings.filter(state__in=COUNTING)]
+    findings = [f.to_finding() for f in result.findings.filter(state__in=COUNTING)]
     if not result.scan.home_fetched and not any(f.severity == "veto" for f in findings):
         # Nothing was observed: an unreachable home page is decided by the availability
         # probes (SIT001), never by one failed scan, so the verdict stays open.
@@ -182,10 +145,9 @@ def result_judge(result: InspectionResult, profile: Profile) -> Verdict | None:
     return verdict
 
 
-def _waiver_for(finding: Finding, target: Site | Account, on: date) -> Waiver | None:
-    owner = {"site": target} if isinstance(target, Site) else {"account": target}
-    for waiver in Waiver.objects.filter(code=finding.code, expires_on__gte=on, **owner):
-        if not waiver.target_id or waiver.target_id == finding.target_id:
+def _waiver_for(finding: Finding, waivers: list[Waiver]) -> Waiver | None:
+    for waiver in waivers:
+        if waiver.code == finding.code and waiver.target_id in ("", finding.target_id):
             return waiver
     return None
 
@@ -226,11 +188,7 @@ def inspection_run(
             inspection=inspection, site=site, scan=run, verdict="unknown"
         )
         if run is not None:
-            ctx = CheckContext(
-                monitoring_point=datetime.combine(run.scan_date, time(23, 59, 59)),
-                period_start=parsed.start,
-                count_working_days=workdays.working_days_between,
-            )
+            ctx = check_context(run.scan_date, period_start=parsed.start, calendar=workdays)
             findings = run_checks(profile, site_observation(run, parsed.start), ctx)
             InspectionFinding.objects.bulk_create(_rows(result, findings, site, parsed.end))
         result_judge(result, profile)
@@ -241,9 +199,12 @@ def inspection_run(
 def _rows(
     result: InspectionResult, findings: list[Finding], target: Site | Account, end: date
 ) -> list[InspectionFinding]:
+    owner = {"site": target} if isinstance(target, Site) else {"account": target}
+    # One query per target, not per finding: a site can have hundreds of link findings.
+    waivers = list(Waiver.objects.filter(expires_on__gte=end, **owner))
     rows = []
     for finding in findings:
-        waiver = _waiver_for(finding, target, end)
+        waiver = _waiver_for(finding, waivers)
         note = (
             f"豁免：{waiver.reason}（{waiver.approver}批准，至{waiver.expires_on}）"
             if waiver

@@ -58,22 +58,7 @@ def _problem_label(finding: InspectionFinding) -> str:
     label = finding.evidence.get("problem_type")
     if isinstance(label, str) and label:
         return label
-    return rules_title_for(finding)
-
-
-def rules_title_for(finding: InspectionFinding) -> str:
-    from govwatch.engine.findings import Finding
-
-    return rules_title(
-        Finding(
-            code=finding.code,
-            slug=finding.slug,
-            target_kind=finding.target_kind,  # type: ignore[arg-type]
-            target_id=finding.target_id,
-            severity=finding.severity,  # type: ignore[arg-type]
-            message_zh=finding.message,
-        )
-    )
+    return rules_title(finding.to_finding())
 
 
 def _site_rows(

@@ -139,10 +139,12 @@ def site_observation(run: ScanRun, period_start: date | None = None) -> I.SiteOb
     site = run.site
     point = datetime.combine(run.scan_date, datetime.max.time()).replace(microsecond=0)
     since = point - AVAILABILITY_WINDOW
-    # The checks count natural days in Beijing local time, naive (see checks.inputs).
-    local = [(timezone.localtime(p.at).replace(tzinfo=None), p) for p in site.probes.order_by("at")]
+    # Probes accumulate for ever: read only the window. The checks count natural days in
+    # Beijing local time, naive (see checks.inputs).
+    window = (timezone.make_aware(since), timezone.make_aware(point))
     probes = tuple(
-        I.Probe(at=at, ok=p.ok, elapsed_s=p.elapsed) for at, p in local if since <= at <= point
+        I.Probe(at=_local(p.at), ok=p.ok, elapsed_s=p.elapsed)
+        for p in site.probes.filter(at__range=window).order_by("at")
     )
     columns = tuple(
         I.ColumnObservation(

@@ -22,6 +22,7 @@ from govwatch.engine.checks.inputs import CheckContext
 from govwatch.engine.crawl import ScanConfig, SiteScanResult, SiteSpec, SqliteStateStore, scan_site
 from govwatch.engine.fetch.types import FetchConfig
 from govwatch.engine.profiles import Profile, load_profile, run_checks
+from govwatch.engine.workdays import WorkCalendar
 from govwatch.web.interaction.services import work_calendar_load
 from govwatch.web.registry.models import Site
 from govwatch.web.scans import observe
@@ -44,11 +45,15 @@ def _scan_in_worker(spec: SiteSpec, config: ScanConfig, state_path: str) -> Site
         store.close()
 
 
-def check_context(scan_date: date) -> CheckContext:
-    calendar = work_calendar_load()
+def check_context(
+    scan_date: date, *, period_start: date | None = None, calendar: WorkCalendar | None = None
+) -> CheckContext:
+    """Checks judge a scan at the end of its day, on the official working-day calendar."""
+    calendar = calendar or work_calendar_load()
     return CheckContext(
         monitoring_point=datetime.combine(scan_date, time(23, 59, 59)),
-        count_working_days=lambda start, end: calendar.working_days_between(start, end),
+        period_start=period_start,
+        count_working_days=calendar.working_days_between,
     )
 
 
