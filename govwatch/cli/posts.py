@@ -3,6 +3,7 @@
 govwatch posts import FILE [--dry-run] [--json]
 govwatch posts fetch [--account ID_OR_NAME ...] [--json]
 govwatch posts activity --from DATE --to DATE [--json]
+govwatch posts check-text [--since DATE] [--json]
 """
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: s
     activity.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     activity.set_defaults(handler=run_activity)
 
+    recheck = actions.add_parser(
+        "check-text", help="词库或规则更新后，对已入库发文重新进行内容检查（表述、敏感词、隐私）"
+    )
+    recheck.add_argument("--since", metavar="DATE", help="只检查此日期及以后发布的发文")
+    recheck.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    recheck.set_defaults(handler=run_check_text)
+
 
 def _prepare() -> None:
     setup_django()
@@ -78,6 +86,7 @@ def run_import(args: argparse.Namespace) -> int:
         "new": report.new,
         "duplicate": report.duplicate,
         "accounts": report.accounts,
+        "with_text_hits": report.with_text_hits,
     }
     if args.json:
         print_json(counts)
@@ -85,7 +94,32 @@ def run_import(args: argparse.Namespace) -> int:
     title = "试运行（未写入）" if report.dry_run else "导入完成"
     print(
         f"{title}：{args.file}，共 {report.rows} 行，涉及 {report.accounts} 个账号："
-        f"新增 {report.new}，重复 {report.duplicate}"
+        f"新增 {report.new}，重复 {report.duplicate}；新增发文中 {report.with_text_hits} 条有内容问题"
+    )
+    return EXIT_OK
+
+
+def run_check_text(args: argparse.Namespace) -> int:
+    since = _date(args.since) if args.since else None
+    _prepare()
+    from govwatch.web.newmedia.services import posts_text_check
+
+    show = sys.stderr.isatty() and not args.json
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r已检查 {done}/{total} 条", end="", file=sys.stderr, flush=True)
+
+    report = posts_text_check(since, progress=progress if show else None)
+    if show and report.checked:
+        print(file=sys.stderr)
+    if args.json:
+        print_json(
+            {"checked": report.checked, "with_hits": report.with_hits, "changed": report.changed}
+        )
+        return EXIT_OK
+    print(
+        f"检查发文 {report.checked} 条：有内容问题 {report.with_hits} 条，"
+        f"检查结果有变化 {report.changed} 条"
     )
     return EXIT_OK
 

@@ -169,6 +169,12 @@ class AccountObservation:
     registered_national: bool | None = None
     has_interaction: bool | None = None
     text_hits: tuple[TextHit, ...] = ()
+    # Names (and aliases) of the units the registry says open and supervise the account.
+    registered_owners: tuple[str, ...] = ()
+    # What the platform shows now (feed title, export, push, or entered by hand);
+    # None = not observed.
+    seen_name: str | None = None
+    seen_owner: str | None = None  # 认证主体
 
 
 @dataclass(frozen=True)

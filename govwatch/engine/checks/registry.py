@@ -40,6 +40,7 @@ REGISTRY: tuple[tuple[str, str], ...] = (
     ("NMA004", f"{_PKG}.accounts.nma004_update_gap"),
     ("NMA005", f"{_PKG}.accounts.nma005_interaction_function_missing"),
     ("NMA006", f"{_PKG}.accounts.nma006_unregistered_account"),
+    ("NMA007", f"{_PKG}.accounts.nma007_registry_mismatch"),
     ("SIT001", f"{_PKG}.site.sit001_site_unreachable"),
     ("SIT002", f"{_PKG}.site.sit002_consultation_channel_missing"),
     ("SIT003", f"{_PKG}.site.sit003_filing_marks_missing"),

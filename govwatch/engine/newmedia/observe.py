@@ -29,6 +29,8 @@ class AccountMeta:
     supervising_unit: str = ""
     registered_national: bool | None = None
     has_interaction: bool | None = None
+    # Names and aliases of the opening and supervising units (NMA007 compares 认证主体).
+    registered_owners: tuple[str, ...] = ()
 
 
 def _as_time(item: Post | datetime) -> datetime:
@@ -41,6 +43,8 @@ def account_observation(
     health: HealthSummary | None = None,
     *,
     text_hits: Iterable[TextHit] = (),
+    seen_name: str | None = None,
+    seen_owner: str | None = None,
     naive: bool = False,
 ) -> AccountObservation:
     """The observation the NMA checks read.
@@ -69,4 +73,7 @@ def account_observation(
         registered_national=account_meta.registered_national,
         has_interaction=account_meta.has_interaction,
         text_hits=tuple(text_hits),
+        registered_owners=account_meta.registered_owners,
+        seen_name=seen_name,
+        seen_owner=seen_owner,
     )

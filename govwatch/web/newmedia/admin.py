@@ -1,4 +1,4 @@
-"""Posts, fetch attempts, push tokens and reprint tasks in the Chinese admin."""
+"""Posts, fetch attempts, sightings, push tokens and reprint tasks in the Chinese admin."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from govwatch.web.newmedia.models import FetchAttempt, Post, PushToken, ReprintTask
+from govwatch.web.newmedia.models import (
+    AccountSighting,
+    FetchAttempt,
+    Post,
+    PushToken,
+    ReprintTask,
+)
 from govwatch.web.newmedia.reprints import reprint_results
 from govwatch.web.newmedia.selectors import source_health
 from govwatch.web.registry.admin import URL_FIELDS
@@ -21,7 +27,19 @@ class PostAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     list_select_related = ["account"]
     raw_id_fields = ["account"]
-    readonly_fields = ["dedupe_key", "created_at"]
+    readonly_fields = ["dedupe_key", "text_hits", "created_at"]
+
+
+@admin.register(AccountSighting)
+class AccountSightingAdmin(admin.ModelAdmin):
+    """Naming history; an operator adds a row (来源「人工录入」) after looking at the platform."""
+
+    list_display = ["at", "account", "name", "owner", "source_kind"]
+    list_filter = ["source_kind", "account__platform", "at"]
+    search_fields = ["account__name", "name", "owner"]
+    date_hierarchy = "at"
+    list_select_related = ["account"]
+    raw_id_fields = ["account"]
 
 
 @admin.register(FetchAttempt)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,14 +21,16 @@ import openpyxl
 from django.db import connection, transaction
 from django.utils import timezone
 
+from govwatch.engine.newmedia.adapters.base import AccountProfile, normalize_platform
 from govwatch.engine.newmedia.adapters.base import Post as EnginePost
-from govwatch.engine.newmedia.adapters.base import normalize_platform
 from govwatch.engine.newmedia.adapters.export import HEADER_ALIASES, Field
+from govwatch.engine.newmedia.content import post_text_hits
 from govwatch.engine.newmedia.dates import parse_post_time
 from govwatch.engine.registry import labels as L
 from govwatch.engine.registry.schema import RowError
 from govwatch.web.newmedia.models import Post, stored_dedupe_key
 from govwatch.web.newmedia.selectors import engine_platform
+from govwatch.web.newmedia.sightings import sighting_record
 from govwatch.web.registry.models import Account
 
 BATCH = 5000
@@ -55,7 +58,12 @@ class PostsImportReport:
     new: int = 0
     duplicate: int = 0
     accounts: int = 0
+    with_text_hits: int = 0  # new posts the content checks found something in
     per_account: dict[int, int] = field(default_factory=dict, repr=False)
+    # The newest name/认证主体 the file shows per account (for NMA007), with its time.
+    profiles: dict[int, tuple[dt.datetime, AccountProfile]] = field(
+        default_factory=dict, repr=False
+    )
 
 
 class _Rollback(Exception):
@@ -220,6 +228,9 @@ def posts_import(path: Path, *, dry_run: bool = False) -> PostsImportReport:
                 raise PostsImportError(errors, total)
             if dry_run:
                 raise _Rollback
+            # The file shows the accounts as they are when it was exported, i.e. now.
+            for pk, (_, profile) in report.profiles.items():
+                sighting_record(pk, profile, "export", timezone.now())
     except _Rollback:
         pass
     report.accounts = len(report.per_account)
@@ -296,6 +307,12 @@ def _import_rows(
             is_original=_ORIGINAL.get(original_text, _REPOST.get(original_text)),
             source_id="export",
         )
+        # The export's 账号名称 is a sighting when the row named the account by its ID.
+        shown = AccountProfile(account_name if account_code else "", _cell(row, get("owner")))
+        if (shown.name or shown.owner) and (
+            resolved not in report.profiles or report.profiles[resolved][0] <= published
+        ):
+            report.profiles[resolved] = (published, shown)
         # Python's 64-bit string hash keeps a million keys in tens of MB; a collision
         # (odds ~1e-8 per million posts) would only be caught by the unique index.
         fingerprint = hash((resolved, post.dedupe_key))
@@ -328,7 +345,7 @@ def _write(pending: list[tuple[int, EnginePost]], report: PostsImportReport) -> 
     report.new += len(fresh)
     for pk, _, _ in fresh:
         report.per_account[pk] = report.per_account.get(pk, 0) + 1
-    _insert(fresh)
+    report.with_text_hits += _insert(fresh)
 
 
 _COLUMNS = (
@@ -341,19 +358,21 @@ _COLUMNS = (
     "is_original",
     "source_kind",
     "dedupe_key",
+    "text_hits",
     "created_at",
 )
 
 
-def _insert(fresh: list[tuple[int, str, EnginePost]]) -> None:
+def _insert(fresh: list[tuple[int, str, EnginePost]]) -> int:
     """One executemany INSERT … ON CONFLICT DO NOTHING (SQLite ≥ 3.24 and PostgreSQL).
 
     Not ``bulk_create``: compiling SQL field by field for every model instance was most
     of the import time (measured: ~60 % at a million rows), and the plain statement
     keeps the same conflict rule — a feed may store the same post concurrently.
+    Returns how many of the posts had content-check hits.
     """
     if not fresh:
-        return
+        return 0
     ops = connection.ops
     columns = ", ".join(ops.quote_name(Post._meta.get_field(c).column) for c in _COLUMNS)
     marks = ", ".join(["%s"] * len(_COLUMNS))
@@ -361,23 +380,30 @@ def _insert(fresh: list[tuple[int, str, EnginePost]]) -> None:
     sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING"
     now = ops.adapt_datetimefield_value(timezone.now())
     adapt = ops.adapt_datetimefield_value
-    params = [
-        (
-            pk,
-            adapt(post.published_at),
-            post.title,
-            post.text,
-            post.url[:2000],
-            post.post_id[:200],
-            post.is_original,
-            "export",
-            key,
-            now,
+    hits_field = Post._meta.get_field("text_hits")
+    params = []
+    with_hits = 0
+    for pk, key, post in fresh:
+        hits = post_text_hits(post.title, post.text)
+        with_hits += bool(hits)
+        params.append(
+            (
+                pk,
+                adapt(post.published_at),
+                post.title,
+                post.text,
+                post.url[:2000],
+                post.post_id[:200],
+                post.is_original,
+                "export",
+                key,
+                hits_field.get_db_prep_value(hits, connection),
+                now,
+            )
         )
-        for pk, key, post in fresh
-    ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+    return with_hits
 
 
 def post_row(account_pk: int, key: str, post: EnginePost, kind: str) -> Post:
@@ -391,6 +417,7 @@ def post_row(account_pk: int, key: str, post: EnginePost, kind: str) -> Post:
         is_original=post.is_original,
         source_kind=kind,
         dedupe_key=key,
+        text_hits=post_text_hits(post.title, post.text),
     )
 
 

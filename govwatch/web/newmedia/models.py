@@ -42,6 +42,9 @@ class Post(models.Model):
     is_original = models.BooleanField("原创", null=True, blank=True)
     source_kind = models.CharField("来源", max_length=10, choices=SOURCE_KINDS)
     dedupe_key = models.CharField("去重键", max_length=DEDUPE_KEY_LENGTH)
+    # Content-check hits of title and text, computed when the post is stored (and again by
+    # `govwatch posts check-text` after the lexicons change); [] for a clean post.
+    text_hits = models.JSONField("内容问题（表述、敏感词、隐私）", default=list, blank=True)
     created_at = models.DateTimeField("入库时间", auto_now_add=True)
 
     class Meta:
@@ -84,6 +87,37 @@ class FetchAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} {self.at:%Y-%m-%d %H:%M} {'成功' if self.ok else '失败'}"
+
+
+class AccountSighting(models.Model):
+    """What a platform showed about an account at one moment: its name and 认证主体.
+
+    Written by feed fetches (the feed's title), export imports and pushes that carry them,
+    or by hand in the admin; a new row only when something changed, so the table is the
+    account's naming history. NMA007 compares the latest sighting with the registry.
+    """
+
+    account = models.ForeignKey(
+        "registry.Account",
+        verbose_name="账号",
+        on_delete=models.CASCADE,
+        related_name="sightings",
+    )
+    at = models.DateTimeField("观察时间")
+    source_kind = models.CharField(
+        "来源", max_length=10, choices=(*SOURCE_KINDS, ("manual", "人工录入"))
+    )
+    name = models.CharField("平台显示名称", max_length=200, blank=True)
+    owner = models.CharField("认证主体", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "账号信息观察"
+        verbose_name_plural = "账号信息观察"
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["account", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.at:%Y-%m-%d} {self.name} {self.owner}".strip()
 
 
 class PushToken(models.Model):

@@ -1,8 +1,10 @@
 """重要信息转载: the result of a reprint task for each site and account that must reprint.
 
-Accounts are judged from their stored posts by the engine's title matching. Sites would
-be judged from crawled page titles, which the scans app does not store yet: a site is
-therefore 「未核查」 (unchecked), never 「未转载」 — not having looked is not a finding.
+Accounts are judged from their stored posts, sites from the items their columns listed in
+the scans made since the item was published (title, URL, date as the list shows them),
+both by the engine's title matching. An undated list item counts from the day of the
+first scan that listed it. A site not scanned since the item was published is
+「未核查」 (unchecked), never 「未转载」: not having looked is not a finding.
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from govwatch.engine.newmedia.reprint import (
     check_reprints,
 )
 from govwatch.web.newmedia.models import Post, ReprintTask
+from govwatch.web.scans.models import ColumnSnapshot, ScanRun
 
 RowStatus = Literal["on_time", "late", "missing", "unchecked"]
 ROW_STATUS_ZH: dict[str, str] = {
     **{str(k): v for k, v in STATUS_ZH.items()},
-    "unchecked": "未核查（暂无网站页面标题）",
+    "unchecked": "未核查（发布后尚未扫描该网站）",
 }
 
 
@@ -44,18 +47,40 @@ class ReprintRow:
         return ROW_STATUS_ZH[self.status]
 
 
+def _site_candidates(site_ids: list[int], since: dt.date) -> tuple[list[Candidate], set[int]]:
+    """List items of the sites' scans made on or after ``since``, and which sites had one."""
+    candidates: list[Candidate] = []
+    scanned: set[int] = set()
+    snapshots = ColumnSnapshot.objects.filter(run__site_id__in=site_ids, run__scan_date__gte=since)
+    rows = snapshots.values_list("run__site_id", "run__scan_date", "items")
+    for site_id, scan_date, items in rows.order_by("run__scan_date").iterator(500):
+        scanned.add(site_id)
+        for title, url, day in items:
+            if not title:
+                continue
+            when = dt.date.fromisoformat(day) if day else scan_date
+            moment = dt.datetime.combine(when, dt.time.min, tzinfo=SHANGHAI)
+            candidates.append(Candidate("site", str(site_id), title, url, moment))
+    # Sites scanned since then whose columns listed nothing still count as looked at.
+    scanned |= set(
+        ScanRun.objects.filter(site_id__in=site_ids, scan_date__gte=since).values_list(
+            "site_id", flat=True
+        )
+    )
+    return candidates, scanned
+
+
 def reprint_results(task: ReprintTask) -> list[ReprintRow]:
     """One row per target of ``task``: accounts first (按时/逾期/未转载), then sites."""
     accounts = list(task.accounts.select_related("supervising_unit", "opening_unit"))
-    units = {a.pk: (a.supervising_unit or a.opening_unit).name for a in accounts}
-    item = KeyItem(
-        item_id=str(task.pk),
-        title=task.title,
-        source_url=task.source_url,
-        published_on=task.published_on,
-        deadline=task.deadline,
-        targets=tuple(ReprintTarget("account", str(a.pk), units[a.pk]) for a in accounts),
-    )
+    sites = list(task.sites.select_related("supervising_unit", "operating_unit"))
+    owners = {
+        ("account", str(a.pk)): (a.name, (a.supervising_unit or a.opening_unit).name)
+        for a in accounts
+    }
+    owners |= {
+        ("site", str(s.pk)): (s.name, (s.supervising_unit or s.operating_unit).name) for s in sites
+    }
     since = dt.datetime.combine(task.published_on, dt.time.min, tzinfo=SHANGHAI)
     candidates = [
         Candidate("account", str(account_id), title, url, published_at)
@@ -63,12 +88,29 @@ def reprint_results(task: ReprintTask) -> list[ReprintRow]:
             account__in=accounts, published_at__gte=since
         ).values_list("account_id", "title", "url", "published_at")
     ]
-    names = {str(a.pk): a.name for a in accounts}
+    site_candidates, scanned = _site_candidates([s.pk for s in sites], task.published_on)
+    candidates += site_candidates
+    targets = [
+        ReprintTarget("account", str(a.pk), owners["account", str(a.pk)][1]) for a in accounts
+    ]
+    targets += [
+        ReprintTarget("site", str(s.pk), owners["site", str(s.pk)][1])
+        for s in sites
+        if s.pk in scanned
+    ]
+    item = KeyItem(
+        item_id=str(task.pk),
+        title=task.title,
+        source_url=task.source_url,
+        published_on=task.published_on,
+        deadline=task.deadline,
+        targets=tuple(targets),
+    )
     rows = [
         ReprintRow(
-            kind="account",
+            kind=r.target.kind,
             target_id=int(r.target.target_id),
-            name=names[r.target.target_id],
+            name=owners[r.target.kind, r.target.target_id][0],
             unit=r.target.unit,
             status=r.status,
             found_url=r.found_url,
@@ -77,7 +119,8 @@ def reprint_results(task: ReprintTask) -> list[ReprintRow]:
         )
         for r in check_reprints([item], candidates)
     ]
-    for site in task.sites.select_related("supervising_unit", "operating_unit"):
-        unit = site.supervising_unit or site.operating_unit
-        rows.append(ReprintRow("site", site.pk, site.name, unit.name, "unchecked"))
+    for site in sites:
+        if site.pk not in scanned:
+            name, unit = owners["site", str(site.pk)]
+            rows.append(ReprintRow("site", site.pk, name, unit, "unchecked"))
     return rows

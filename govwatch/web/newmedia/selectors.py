@@ -8,13 +8,13 @@ from typing import Final
 
 from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 
-from govwatch.engine.checks.inputs import AccountObservation, Platform
+from govwatch.engine.checks.inputs import AccountObservation, Platform, TextHit
 from govwatch.engine.newmedia.dates import SHANGHAI
 from govwatch.engine.newmedia.health import FetchAttempt as AttemptValue
 from govwatch.engine.newmedia.health import HealthSummary, summarize
 from govwatch.engine.newmedia.observe import AccountMeta, account_observation
-from govwatch.web.newmedia.models import FetchAttempt, Post
-from govwatch.web.registry.models import Account
+from govwatch.web.newmedia.models import AccountSighting, FetchAttempt, Post
+from govwatch.web.registry.models import Account, UnitAlias
 
 # Registry platform codes → the engine's coarser platforms (the checks know no 订阅号/服务号).
 ENGINE_PLATFORM: Final[dict[str, Platform]] = {
@@ -34,8 +34,13 @@ def engine_platform(code: str) -> Platform:
     return ENGINE_PLATFORM.get(code, "other")
 
 
-def account_meta(account: Account) -> AccountMeta:
+def account_meta(account: Account, aliases: dict[int, list[str]] | None = None) -> AccountMeta:
+    """Registry facts of ``account``; ``aliases`` (unit pk → aliases) widens the owners."""
     unit = account.supervising_unit or account.opening_unit
+    owners: list[str] = []
+    for owner in (account.opening_unit, account.supervising_unit):
+        if owner is not None and owner.name not in owners:
+            owners += [owner.name, *(aliases or {}).get(owner.pk, [])]
     return AccountMeta(
         account_id=str(account.pk),
         platform=engine_platform(account.platform),
@@ -43,7 +48,52 @@ def account_meta(account: Account) -> AccountMeta:
         supervising_unit=unit.name if unit else "",
         registered_national=account.registered_national,
         has_interaction=account.has_interaction,
+        registered_owners=tuple(owners),
     )
+
+
+def unit_aliases(accounts: Iterable[Account]) -> dict[int, list[str]]:
+    """Aliases of the opening and supervising units of ``accounts``, by unit pk."""
+    ids = {a.opening_unit_id for a in accounts} | {a.supervising_unit_id for a in accounts}
+    found: dict[int, list[str]] = {}
+    rows = UnitAlias.objects.filter(unit_id__in=ids - {None}).values_list("unit_id", "alias")
+    for unit_id, alias in rows.order_by("pk"):
+        found.setdefault(unit_id, []).append(alias)
+    return found
+
+
+def sightings_at(
+    account_ids: Iterable[int], moment: dt.datetime
+) -> dict[int, tuple[dt.datetime, str, str]]:
+    """Per account, the latest sighting at or before ``moment``, else the first after it.
+
+    Names change rarely, and an inspection usually runs after its monitoring point: a
+    sighting made then is the best evidence of the name at the point that there is.
+    """
+    chosen: dict[int, tuple[dt.datetime, str, str]] = {}
+    rows = AccountSighting.objects.filter(account_id__in=list(account_ids)).order_by("at", "pk")
+    for account_id, at, name, owner in rows.values_list("account_id", "at", "name", "owner"):
+        held = chosen.get(account_id)
+        if held is None or at <= moment:  # ascending: the last one at or before wins
+            chosen[account_id] = (at, name, owner)
+    return chosen
+
+
+def post_text_hits(
+    account_ids: Iterable[int], since: dt.datetime | None, until: dt.datetime
+) -> dict[int, list[TextHit]]:
+    """Content-check hits of the posts published in [since, until], per account."""
+    posts = Post.objects.filter(account_id__in=list(account_ids), published_at__lte=until)
+    if since is not None:
+        posts = posts.filter(published_at__gte=since)
+    found: dict[int, list[TextHit]] = {}
+    rows = posts.exclude(text_hits=[]).values_list("account_id", "pk", "url", "text_hits")
+    for account_id, pk, url, hits in rows.order_by("published_at", "pk").iterator(2000):
+        where = url or f"post:{pk}"
+        found.setdefault(account_id, []).extend(
+            TextHit(h["code"], h["severity"], h["text"], h["suggestion"], where) for h in hits
+        )
+    return found
 
 
 def source_health(
@@ -119,17 +169,27 @@ def account_observations(
     """
     chosen = observed_accounts(accounts)
     ids = [a.pk for a in chosen]
-    since = None
+    since = start = None
     if period_start is not None:
         start = dt.datetime.combine(period_start, dt.time.min, tzinfo=SHANGHAI)
         since = start - LOOKBACK
     times = post_times(ids if accounts is not None else None, since, monitoring_point)
     feed_ids = [a.pk for a in chosen if a.ingestion_source == "feed"]
     health = source_health(feed_ids, monitoring_point) if feed_ids else {}
+    aliases = unit_aliases(chosen)
+    sightings = sightings_at(ids, monitoring_point)
+    # Expression errors count for the period's posts only (start exclusive of the lookback).
+    hits = post_text_hits(ids, start, monitoring_point)
     result: list[tuple[Account, AccountObservation]] = []
     for account in chosen:
+        sighting = sightings.get(account.pk)
         observation = account_observation(
-            account_meta(account), times.get(account.pk, []), health.get(account.pk)
+            account_meta(account, aliases),
+            times.get(account.pk, []),
+            health.get(account.pk),
+            text_hits=hits.get(account.pk, ()),
+            seen_name=(sighting[1] or None) if sighting else None,
+            seen_owner=(sighting[2] or None) if sighting else None,
         )
         result.append((account, observation))
     return result

@@ -23,6 +23,7 @@ from govwatch.engine.newmedia.adapters.base import Post as EnginePost
 from govwatch.engine.newmedia.adapters.base import Rejected, Source
 from govwatch.engine.newmedia.adapters.feed import FeedOutcome, fetch_feed
 from govwatch.engine.newmedia.adapters.push import PushAuthError, PushPayloadError, parse_payload
+from govwatch.engine.newmedia.content import post_text_hits
 from govwatch.engine.newmedia.dates import SHANGHAI
 from govwatch.engine.newmedia.health import HealthSummary
 from govwatch.web.newmedia.importing import (
@@ -46,6 +47,7 @@ from govwatch.web.newmedia.selectors import (
     post_times,
     source_health,
 )
+from govwatch.web.newmedia.sightings import sighting_record
 from govwatch.web.registry.models import Account
 from govwatch.web.scans.observe import fetch_config
 
@@ -153,6 +155,7 @@ def posts_fetch(
         if attempt.ok:
             with transaction.atomic():
                 counts = posts_store(account, outcome.batch.posts, "feed")
+                sighting_record(account.pk, outcome.batch.profile, "feed", attempt.at)
             report.ok += 1
         else:
             report.failed += 1
@@ -174,6 +177,52 @@ def posts_fetch(
         )
     FetchAttempt.objects.bulk_create(attempts)
     return report
+
+
+# ---------------------------------------------------------------- content checks
+
+
+@dataclass(frozen=True)
+class TextCheckReport:
+    checked: int
+    with_hits: int
+    changed: int
+
+
+def posts_text_check(
+    since: dt.date | None = None, *, progress: Callable[[int, int], None] | None = None
+) -> TextCheckReport:
+    """Run the content checks again on stored posts (published on or after ``since``).
+
+    Posts are checked when stored; this is for after the lexicons or rules change, so
+    that an inspection judges old posts by today's rules.
+    """
+    posts = Post.objects.order_by("pk")
+    if since is not None:
+        posts = posts.filter(
+            published_at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=SHANGHAI)
+        )
+    total = posts.count()
+    checked = with_hits = changed = 0
+    last_pk = 0
+    while True:
+        batch = list(posts.filter(pk__gt=last_pk).only("pk", "title", "text", "text_hits")[:2000])
+        if not batch:
+            break
+        dirty = []
+        for post in batch:
+            hits = post_text_hits(post.title, post.text)
+            with_hits += bool(hits)
+            if hits != post.text_hits:
+                post.text_hits = list(hits)
+                dirty.append(post)
+        Post.objects.bulk_update(dirty, ["text_hits"])
+        changed += len(dirty)
+        checked += len(batch)
+        last_pk = batch[-1].pk
+        if progress is not None:
+            progress(checked, total)
+    return TextCheckReport(checked, with_hits, changed)
 
 
 # ---------------------------------------------------------------- push
@@ -228,7 +277,9 @@ def posts_push(account: Account, token: str | None, payload: bytes) -> PushRepor
         accepted.append(replace(post, account_id=str(account.pk), platform=platform))
     with transaction.atomic():
         counts = posts_store(account, accepted, "push")
-        PushToken.objects.filter(account=account).update(last_used_at=timezone.now())
+        now = timezone.now()
+        sighting_record(account.pk, batch.profile, "push", now)
+        PushToken.objects.filter(account=account).update(last_used_at=now)
     return PushReport(counts.new, counts.duplicate, rejected)
 
 
@@ -299,6 +350,7 @@ __all__ = [
     "PushReport",
     "ReprintRow",
     "StoreCounts",
+    "TextCheckReport",
     "account_activity",
     "account_observations",
     "accounts_activity",
@@ -307,6 +359,7 @@ __all__ = [
     "posts_import",
     "posts_push",
     "posts_store",
+    "posts_text_check",
     "push_token_check",
     "push_token_issue",
     "reprint_results",

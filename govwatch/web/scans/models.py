@@ -67,9 +67,9 @@ class ColumnSnapshot(models.Model):
     list_pages = models.PositiveIntegerField("列表页数", default=0)
     blank = models.BooleanField("空白栏目", default=False)
     error = models.CharField("抓取错误", max_length=300, blank=True)
-    # Dates of the listed items as ISO strings (undated items left out), so publication
-    # counts for any period come from the crawl itself (000 附件2).
-    item_dates = models.JSONField("信息日期", default=list)
+    # The listed items as [title, url, ISO date or null], so publication counts for any
+    # period (000 附件2) and reprints of key items (重要信息转载) come from the crawl itself.
+    items = models.JSONField("列表信息", default=list)
 
     class Meta:
         verbose_name = "栏目快照"

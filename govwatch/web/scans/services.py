@@ -117,7 +117,10 @@ def scan_store(site: Site, result: SiteScanResult, profile: Profile) -> ScanRun:
             list_pages=c.list_pages,
             blank=c.blank,
             error=c.error[:300],
-            item_dates=[i.published.isoformat() for i in c.items if i.published is not None],
+            items=[
+                [i.title[:300], i.url[:1000], i.published.isoformat() if i.published else None]
+                for i in c.items
+            ],
         )
         for c in result.columns
     )

@@ -150,6 +150,9 @@ def account(spec: dict[str, Any], ctx: CheckContext) -> AccountObservation:
         registered_national=spec.get("registered_national", True),
         has_interaction=spec.get("has_interaction", True),
         text_hits=tuple(TextHit(**hit) for hit in spec.get("text_hits", [])),
+        registered_owners=tuple(spec.get("registered_owners", ())),
+        seen_name=spec.get("seen_name"),
+        seen_owner=spec.get("seen_owner"),
     )
 
 

@@ -9,9 +9,14 @@ from datetime import datetime
 import openpyxl
 import pytest
 
-from govwatch.engine.newmedia.adapters.base import Adapter, Post, Source, dedupe
+from govwatch.engine.newmedia.adapters.base import AccountProfile, Adapter, Post, Source, dedupe
 from govwatch.engine.newmedia.adapters.export import ExportAdapter, ExportFileError, parse_export
-from govwatch.engine.newmedia.adapters.feed import FeedAdapter, FeedError, parse_feed
+from govwatch.engine.newmedia.adapters.feed import (
+    FeedAdapter,
+    FeedError,
+    account_name_from_title,
+    parse_feed,
+)
 from govwatch.engine.newmedia.adapters.push import (
     PushAdapter,
     PushAuthError,
@@ -174,3 +179,39 @@ def test_adapters_share_one_interface() -> None:
     adapters: list[Adapter] = [FeedAdapter(), ExportAdapter(), PushAdapter("t")]
     assert [a.kind for a in adapters] == ["feed", "export", "push"]
     assert len(adapters[1].parse(CSV.encode(), EXPORT).posts) == 2
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("开封发布", "开封发布"),
+        ("开封发布的微博", "开封发布"),
+        ("开封发布的新浪微博", "开封发布"),
+        ("开封文旅的抖音", "开封文旅"),
+        ("开封头条 - 今日头条", "开封头条"),
+        ("开封发布的微博 - RSSHub", "开封发布"),
+        ("  开封  发布 ", "开封 发布"),
+        ("微博之窗", "微博之窗"),  # a name that merely contains a platform word stays whole
+    ],
+)
+def test_account_name_from_feed_title(title: str, name: str) -> None:
+    assert account_name_from_title(title) == name
+
+
+def test_feeds_and_pushes_say_how_the_account_is_shown() -> None:
+    source = Source("s", "feed", account_id="a", platform="weibo")
+    rss = (
+        "<rss><channel><title>尉氏交警的微博</title><item><title>t</title>"
+        "<link>https://w/1</link><pubDate>2024-02-25 10:00</pubDate></item></channel></rss>"
+    )
+    assert parse_feed(rss.encode(), source).profile == AccountProfile(name="尉氏交警")
+    atom = '<feed xmlns="http://www.w3.org/2005/Atom"><title>开封发布</title></feed>'
+    assert parse_feed(atom.encode(), source).profile == AccountProfile(name="开封发布")
+    untitled = "<rss><channel><item><title>t</title></item></channel></rss>"
+    assert parse_feed(untitled.encode(), source).profile is None
+    body = {"posts": [], "account_profile": {"name": " 开封发布 ", "owner": "开封市人民政府办公室"}}
+    push = Source("p", "push", account_id="a", platform="wechat")
+    batch = parse_payload(json.dumps(body).encode(), push, "tok", "tok")
+    assert batch.profile == AccountProfile("开封发布", "开封市人民政府办公室")
+    with pytest.raises(PushPayloadError, match="account_profile"):
+        parse_payload(b'{"posts": [], "account_profile": "x"}', push, "tok", "tok")

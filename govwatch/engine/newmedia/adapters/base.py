@@ -96,9 +96,19 @@ class Rejected:
 
 
 @dataclass(frozen=True, slots=True)
+class AccountProfile:
+    """What a source says about the account itself: its name and 认证主体 ('' = not said)."""
+
+    name: str = ""
+    owner: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Batch:
     posts: tuple[Post, ...] = ()
     rejected: tuple[Rejected, ...] = ()
+    # The account as the source shows it (feeds and pushes of one account); None = not said.
+    profile: AccountProfile | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,9 @@ from govwatch.engine.newmedia.adapters.base import (
 from govwatch.engine.newmedia.dates import parse_post_time
 from govwatch.engine.tabular import TableFileError, decode_csv_bytes
 
-Field = Literal["account", "platform", "time", "title", "text", "url", "original", "post_id"]
+Field = Literal[
+    "account", "platform", "time", "title", "text", "url", "original", "post_id", "owner"
+]
 
 HEADER_ALIASES: dict[Field, tuple[str, ...]] = {
     "account": ("账号", "账号名称", "公众号名称", "微博昵称", "account", "account_name"),
@@ -37,6 +39,8 @@ HEADER_ALIASES: dict[Field, tuple[str, ...]] = {
     "url": ("链接", "网址", "原文链接", "url", "link"),
     "original": ("原创/转发", "原创或转发", "是否原创", "类型", "original", "type"),
     "post_id": ("文章id", "微博id", "id", "post_id"),
+    # The account's certified owner as the platform shows it (optional, for NMA007).
+    "owner": ("认证主体", "运营主体", "owner"),
 }
 _REQUIRED: tuple[Field, ...] = ("account", "time")
 _ORIGINAL = {"原创": True, "是": True, "original": True, "true": True, "1": True}

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from govwatch.engine.fetch import Fetcher
-from govwatch.engine.newmedia.adapters.base import Batch, Post, Rejected, Source
+from govwatch.engine.newmedia.adapters.base import AccountProfile, Batch, Post, Rejected, Source
 from govwatch.engine.newmedia.dates import parse_post_time
 from govwatch.engine.newmedia.health import FetchAttempt
 
@@ -30,6 +30,12 @@ _TAGS = re.compile(r"<[^>]+>")
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _RSS1 = "{http://purl.org/rss/1.0/}"
 _DC_DATE = "{http://purl.org/dc/elements/1.1/}date"
+# What RSSHub routes add to an account's name in the feed title (「开封发布的微博」,
+# 「开封发布 - 今日头条」); stripped so the name can be compared with the registry.
+_TITLE_SUFFIX = re.compile(
+    r"\s*(?:的(?:新浪)?微博|的抖音(?:主页)?|的头条(?:号|主页)?|的(?:微信)?公众号)\s*$"
+    r"|\s*[-–—|｜]\s*(?:新浪微博|微博|抖音|今日头条|头条号|微信公众号|公众号|RSSHub)\s*$"
+)
 
 
 class FeedError(ValueError):
@@ -78,6 +84,19 @@ def _post(
         post_id=post_id,
         source_id=source.source_id,
     )
+
+
+def account_name_from_title(title: str) -> str:
+    """The account's name in a feed title, without what feed generators append."""
+    name = " ".join(title.split())
+    for _ in range(2):  # 「X的微博 - RSSHub」
+        name = _TITLE_SUFFIX.sub("", name)
+    return name
+
+
+def _profile(title: str) -> AccountProfile | None:
+    name = account_name_from_title(title)
+    return AccountProfile(name=name) if name else None
 
 
 def _rss_items(root: ET.Element, source: Source) -> Iterable[Post | Rejected]:
@@ -143,9 +162,12 @@ def parse_feed(data: bytes, source: Source) -> Batch:
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head in (b"{", b"["):
         try:
-            produced = list(_json_items(json.loads(data), source))
+            doc = json.loads(data)
+            produced = list(_json_items(doc, source))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise FeedError("malformed", f"JSON Feed 格式错误：{exc}") from exc
+        title = doc.get("title") if isinstance(doc, dict) else None
+        profile = _profile(title) if isinstance(title, str) else None
     else:
         if _UNSAFE_XML.search(data):
             raise FeedError("unsafe_xml", "订阅源含 DOCTYPE/ENTITY 声明，出于安全原因拒绝解析")
@@ -155,13 +177,17 @@ def parse_feed(data: bytes, source: Source) -> Batch:
             raise FeedError("malformed", f"XML 格式错误：{exc}") from exc
         if root.tag == "rss" or root.tag.endswith("RDF"):
             produced = list(_rss_items(root, source))
+            channel = _child(root, "channel", f"{_RSS1}channel")
+            title = "" if channel is None else _text(_child(channel, "title", f"{_RSS1}title"))
+            profile = _profile(title)
         elif root.tag == f"{_ATOM}feed":
             produced = list(_atom_entries(root, source))
+            profile = _profile(_text(root.find(f"{_ATOM}title")))
         else:
             raise FeedError("unsupported_format", f"不是 RSS/Atom 订阅源（根元素 {root.tag[:60]}）")
     posts = tuple(p for p in produced if isinstance(p, Post))
     rejected = tuple(p for p in produced if isinstance(p, Rejected))
-    return Batch(posts=posts, rejected=rejected)
+    return Batch(posts=posts, rejected=rejected, profile=profile)
 
 
 class FeedAdapter:

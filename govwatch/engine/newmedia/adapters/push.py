@@ -8,7 +8,8 @@ is accepted with those posts listed as rejected. Payload shape::
     {"source_id": "...", "token": "...",            # token may come in a header instead
      "posts": [{"account": "...", "platform": "wechat", "post_id": "...",
                 "url": "...", "published_at": "2024-06-28T10:30:00+08:00",
-                "title": "...", "text": "...", "original": true}]}
+                "title": "...", "text": "...", "original": true}],
+     "account_profile": {"name": "...", "owner": "..."}}  # optional: name, 认证主体
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ import hmac
 import json
 from typing import Any
 
-from govwatch.engine.newmedia.adapters.base import Batch, Post, Rejected, Source, normalize_platform
+from govwatch.engine.newmedia.adapters.base import (
+    AccountProfile,
+    Batch,
+    Post,
+    Rejected,
+    Source,
+    normalize_platform,
+)
 from govwatch.engine.newmedia.dates import parse_post_time
 
 MAX_PAYLOAD_BYTES = 2 * 1024 * 1024
@@ -111,7 +119,20 @@ def parse_payload(
     return Batch(
         posts=tuple(p for p in made if isinstance(p, Post)),
         rejected=tuple(p for p in made if isinstance(p, Rejected)),
+        profile=_profile(doc.get("account_profile")),
     )
+
+
+def _profile(raw: Any) -> AccountProfile | None:
+    """The optional ``account_profile`` {name, owner}: the account as the platform shows it."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not all(
+        isinstance(raw.get(k, ""), str) for k in ("name", "owner")
+    ):
+        raise PushPayloadError("account_profile 应为对象，name 与 owner 为字符串")
+    name, owner = raw.get("name", "").strip()[:200], raw.get("owner", "").strip()[:200]
+    return AccountProfile(name, owner) if name or owner else None
 
 
 class PushAdapter:
