@@ -1,10 +1,13 @@
-"""Registry rows for the demo farm's sites, in the import format of docs/registry_format.md."""
+"""Registry rows for the demo farm's sites and accounts, in the import format of
+docs/registry_format.md."""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 from typing import Any
+
+from demo.farm.feeds import registry_rows
 
 # The farm's column kinds are finer than the registry's update-window classes.
 FARM_KIND = {
@@ -38,8 +41,10 @@ def write_farm_registry(sites: list[dict[str, Any]], folder: Path) -> list[Path]
         )
         for name, url, kind in site["columns"]:
             columns.append([code, name, url, FARM_KIND.get(kind, "其他")])
+    accounts = registry_rows(FARM_UNIT)
     paths = []
-    for name, table in (("units", units), ("sites", rows), ("columns", columns)):
+    tables = (("units", units), ("sites", rows), ("columns", columns), ("accounts", accounts))
+    for name, table in tables:
         path = folder / f"farm_{name}.csv"
         with path.open("w", encoding="utf-8", newline="") as handle:
             csv.writer(handle).writerows(table)

@@ -84,8 +84,12 @@ def test_demo_main_job_runs_end_to_end(tmp_path: Path) -> None:
     """The README's first command, without the final serve: registry, farm, scan, inspect, bulletin."""
     result = govwatch(tmp_path, "demo", "--no-serve", "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
-    assert "[6/6] 通报已生成" in result.stdout
+    assert "[7/7] 通报已生成" in result.stdout
     assert "不合格  示范区人民政府" in result.stdout
+    # The demo accounts' feeds: a silent account fails, a failing feed is not judged.
+    assert "成功 4，失败 1" in result.stdout
+    assert "不合格  示范交警" in result.stdout and "无法判定  示范卫健" in result.stdout
+    assert "合格  示范发布" in result.stdout
     assert list((tmp_path / "out").glob("通报-*.docx"))
     again = govwatch(tmp_path, "inspect", "--period", "2024Q3", "--json")
     assert again.returncode == 0 and '"pass_rate": "75.00%"' in again.stdout

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from demo.farm.build import SCAN_DATE, Farm, FarmHost, FarmPage, _Column, _SiteBuilder
+from demo.farm.feeds import FEED_HOST, accounts_truth, feed_pages
 
 # Update windows by column kind (natural days), only to list the planted stale columns in
 # the truth file; judging staleness is the indicator checks' job, not the scanner's.
@@ -196,7 +197,16 @@ def build_farm(seed: int = 7) -> Farm:
         "probe_timeout": PROBE_TIMEOUT,
         "sites": truth_sites,
         "planted": _planted(truth_sites),
+        "accounts": accounts_truth(),
     }
+    # The demo accounts' feeds, on a host of their own (see feeds.py).
+    hosts[FEED_HOST] = FarmHost(
+        FEED_HOST,
+        {
+            path: FarmPage(body, content_type, status)
+            for path, (status, content_type, body) in feed_pages(SCAN_DATE).items()
+        },
+    )
     return Farm(seed, SCAN_DATE, hosts, sites, truth)
 
 

@@ -1,14 +1,16 @@
 """govwatch demo: the main job on the embedded default.
 
 Creates the database, imports the demo registry built from the seed bulletins, starts the
-demo farm (generated gov-like sites with planted defects) on 127.0.0.1, registers and scans
-it, runs the inspection for the farm's quarter, writes that quarter's bulletin (docx, xlsx,
-and pdf when LibreOffice is installed), and serves the web app.
+demo farm (generated gov-like sites and new-media feeds with planted defects) on 127.0.0.1,
+registers it, scans the sites and fetches the accounts' feeds, runs the inspection for the
+farm's quarter, writes that quarter's bulletin (docx, xlsx, and pdf when LibreOffice is
+installed), and serves the web app.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -64,48 +66,66 @@ def run(args: argparse.Namespace) -> int:
     from django.conf import settings
 
     from demo.farm import FarmServer, build_farm
+    from demo.farm.feeds import ACCOUNTS, quarter_end
     from demo.farm_registry import site_code, write_farm_registry
     from govwatch.cli.init import database_init
     from govwatch.cli.serve import serve
     from govwatch.web.inspections.selectors import inspection_pass_rate_text
+    from govwatch.engine.newmedia.dates import SHANGHAI
     from govwatch.web.inspections.services import inspection_run
-    from govwatch.web.registry.models import Site
+    from govwatch.web.newmedia.services import posts_fetch
+    from govwatch.web.registry.models import Account, Site
     from govwatch.web.reports.services import bulletin_write
     from govwatch.web.scans.services import sites_scan
 
     database_init()
-    print("[1/6] 数据库已就绪")
+    print("[1/7] 数据库已就绪")
     print(f"      {demo_admin()}")
     missing = [name for name in ORDER if not (DEMO_REGISTRY / name).is_file()]
     if missing:
         raise CommandError(f"演示登记数据缺失：{', '.join(missing)}（应在 {DEMO_REGISTRY}）")
-    print("[2/6] 导入演示登记数据（由五份通报整理）")
+    print("[2/7] 导入演示登记数据（由五份通报整理）")
     for name in ORDER:
         _import(DEMO_REGISTRY / name)
     farm = build_farm(7)
     with FarmServer(farm) as server:
         count = len(farm.sites)
-        print(f"[3/6] 演示站群已在 127.0.0.1:{server.port} 启动（{count} 个网站，含预置问题）")
+        print(
+            f"[3/7] 演示站群已在 127.0.0.1:{server.port} 启动"
+            f"（{count} 个网站、{len(ACCOUNTS)} 个新媒体账号订阅源，含预置问题）"
+        )
         with tempfile.TemporaryDirectory() as folder:
             for path in write_farm_registry(farm.sites, Path(folder)):
                 _import(path)
         codes = [site_code(s["code"]) for s in farm.sites]
         sites = Site.objects.filter(site_code__in=codes).order_by("site_code")
-        print(f"[4/6] 扫描演示站群（监测日期 {farm.scan_date}）")
+        print(f"[4/7] 扫描演示站群（监测日期 {farm.scan_date}）")
 
         def progress(done: int, total: int, site: Site, run: object) -> None:
             print(f"      [{done}/{total}] {site.name} 扫描完成")
 
         sites_scan(sites, scan_date=farm.scan_date, fetch=server.fetch_config(), progress=progress)
+        # The feeds are read as at the quarter's end, the accounts' monitoring point.
+        point = quarter_end(farm.scan_date)
+        moment = dt.datetime.combine(point, dt.time(23, 0), tzinfo=SHANGHAI)
+        accounts = Account.objects.filter(name__in=[a.name for a in ACCOUNTS])
+        fetched = posts_fetch(accounts, now=moment, fetch=server.fetch_config())
+        print(
+            f"[5/7] 采集新媒体订阅源（{point}）：{fetched.accounts} 个账号，成功 {fetched.ok}，"
+            f"失败 {fetched.failed}，新增发文 {fetched.new}"
+        )
     day = farm.scan_date
     quarter = f"{day.year}Q{(day.month - 1) // 3 + 1}"
     inspection = inspection_run(quarter, created_by="govwatch demo")
-    print(f"[5/6] 检查 {quarter}：网站合格率 {inspection_pass_rate_text(inspection)}")
-    for result in inspection.results.select_related("site").order_by("site__site_code"):
+    print(f"[6/7] 检查 {quarter}：网站合格率 {inspection_pass_rate_text(inspection)}")
+    results = inspection.results.select_related("site", "account")
+    for result in results.order_by("site__site_code", "account__name"):
         if result.site and result.site.site_code in codes:
             print(f"      {VERDICT_ZH[result.verdict]}  {result.site.name}  {result.reason}")
+    for result in results.filter(account__in=accounts).order_by("account__name"):
+        print(f"      {VERDICT_ZH[result.verdict]}  {result.account.name}  {result.reason}")
     files = bulletin_write(inspection, args.out, doc_number="演示〔2024〕1号")
-    print(f"[6/6] 通报已生成：{files.docx}")
+    print(f"[7/7] 通报已生成：{files.docx}")
     print(f"      附件表：{files.xlsx}")
     print(f"      PDF：{files.pdf}" if files.pdf else f"      PDF：{files.pdf_message}")
     if args.no_serve:

@@ -230,7 +230,10 @@ def _problems(data: BulletinData, at: Mapping[str, int]) -> list[str]:
             f"{text(r, 'problem_type')}"
             for r in accounts
         )
-        problems.append(f"政务新媒体更新不及时。{named}{_see(at, 'problems')}。")
+        # Seed 000's heading names the update problem; other problems get a neutral one.
+        only_updates = all("更新" in text(r, "problem_type") for r in accounts)
+        heading = "政务新媒体更新不及时" if only_updates else "部分政务新媒体存在问题"
+        problems.append(f"{heading}。{named}{_see(at, 'problems')}。")
     if data.wording_examples:
         quoted = "；".join(
             f"{w.unit}{w.where}将“{w.correct}”错写为“{w.wrong}”" for w in data.wording_examples

@@ -201,3 +201,21 @@ def test_pdf_with_libreoffice(tmp_path: Path) -> None:
     result = docx_to_pdf(write_sample(tmp_path), tmp_path / "pdf")
     assert result.ok, result.message_zh
     assert result.path is not None and result.path.read_bytes().startswith(b"%PDF")
+
+
+def test_account_problems_other_than_updates_get_a_neutral_heading() -> None:
+    def problems_text(problem_types: list[str]) -> str:
+        rows = tuple(
+            {"account_name": f"号{i}", "supervising_unit": "市政府办", "platform": "抖音",
+             "problem_type": kind}
+            for i, kind in enumerate(problem_types)
+        )  # fmt: skip
+        data = BulletinData(
+            "2024年第三季度", sites_checked=0, accounts_checked=2, problem_accounts=rows
+        )
+        document = compose(data, load_template(doc_number="×〔2024〕1号"))
+        return "\n".join(p.text for p in document.body if isinstance(p, Para))
+
+    assert "政务新媒体更新不及时。" in problems_text(["一周未更新两次", "监测时间点前两周内无更新"])
+    mixed = problems_text(["一周未更新两次", "账号名称或主体与登记不一致"])
+    assert "部分政务新媒体存在问题。" in mixed and "更新不及时。" not in mixed
