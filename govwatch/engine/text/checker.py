@@ -198,7 +198,7 @@ class TextChecker:
                     end=hit.end,
                     suggestion=hit.suggestion,
                     rule_id="typo-lm",
-                    source="统计模型（混淆集+字二元语言模型）",
+                    source="统计模型（混淆集、词表与字二元语言模型的线性打分）",
                     message=f"疑似错别字：“{hit.wrong}”可能应为“{hit.suggestion}”",
                     context_text=shown,
                 )

@@ -2,12 +2,15 @@
 
 Data: lexicons/same_pinyin.txt and same_stroke.txt from pycorrector (Apache-2.0, see
 lexicons/README.md). Homophones come first because input-method errors (拼音输入法) are by far
-the most frequent cause of wrong characters in published text.
+the most frequent cause of wrong characters in published text. pycorrector's homophone list
+misses many pairs (一/异, 煅/锻): `pinyin_homophones` adds every GB2312 character that shares
+its main toneless reading, from pypinyin's character table (lexicons/pinyin.txt, built by
+bench/text_build_data.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,11 +22,18 @@ class ConfusionSets:
     same_tone: dict[str, frozenset[str]]
     other_tone: dict[str, frozenset[str]]
     shape: dict[str, frozenset[str]]
+    toneless: dict[str, frozenset[str]] = field(default_factory=dict)  # pinyin_homophones()
 
-    def candidates(self, ch: str, *, other_tone: bool = True) -> frozenset[str]:
-        out = self.same_tone.get(ch, frozenset()) | self.shape.get(ch, frozenset())
+    def candidates(
+        self, ch: str, *, other_tone: bool = True, toneless: bool = False, shape: bool = True
+    ) -> frozenset[str]:
+        out = self.same_tone.get(ch, frozenset())
+        if shape:
+            out |= self.shape.get(ch, frozenset())
         if other_tone:
             out |= self.other_tone.get(ch, frozenset())
+        if toneless:
+            out |= self.toneless.get(ch, frozenset())
         return out - {ch}
 
 
@@ -51,9 +61,56 @@ def parse_confusion(same_pinyin: str, same_stroke: str) -> ConfusionSets:
     return ConfusionSets(same_tone, other_tone, {k: frozenset(v) for k, v in shape.items()})
 
 
+@lru_cache(maxsize=2)
+def _readings(all_readings: bool) -> dict[str, frozenset[str]]:
+    """Toneless pinyin readings of the GB2312 characters (lexicons/pinyin.txt: character,
+    then its readings, main one first, as pypinyin lists them)."""
+    readings: dict[str, frozenset[str]] = {}
+    path = LEXICONS / "pinyin.txt"
+    if not path.is_file():
+        return readings
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        ch, _, listed = line.partition("\t")
+        sounds = listed.split(",")
+        readings[ch] = frozenset(sounds if all_readings else sounds[:1])
+    return readings
+
+
+@lru_cache(maxsize=1)
+def main_pinyin() -> dict[str, str]:
+    """The main (first-listed) reading of each GB2312 character, without tone: 地 → di."""
+    return {ch: next(iter(sounds)) for ch, sounds in _readings(False).items()}
+
+
+def pinyin_homophones(*, all_readings: bool = False) -> dict[str, frozenset[str]]:
+    """GB2312 characters whose main reading is the same once tones are dropped.
+
+    Only the first (main) reading of each character by default: secondary readings (和 huó,
+    的 dí) pair characters that nobody confuses and would double the candidates. A set holds
+    the character itself (`candidates` drops it): characters of one sound share one set."""
+    readings = _readings(all_readings)
+    by_sound: dict[str, set[str]] = {}
+    for ch, sounds in readings.items():
+        for sound in sounds:
+            by_sound.setdefault(sound, set()).add(ch)
+    groups = {sound: frozenset(chars) for sound, chars in by_sound.items()}
+    shared: dict[frozenset[str], frozenset[str]] = {}
+    out: dict[str, frozenset[str]] = {}
+    for ch, sounds in readings.items():
+        if len(sounds) == 1:
+            out[ch] = groups[next(iter(sounds))]
+        else:
+            union = frozenset().union(*(groups[s] for s in sounds))
+            out[ch] = shared.setdefault(union, union)
+    return out
+
+
 @lru_cache(maxsize=1)
 def default_confusion() -> ConfusionSets:
-    return parse_confusion(
+    base = parse_confusion(
         (LEXICONS / "same_pinyin.txt").read_text(encoding="utf-8"),
         (LEXICONS / "same_stroke.txt").read_text(encoding="utf-8"),
     )
+    return ConfusionSets(base.same_tone, base.other_tone, base.shape, pinyin_homophones())
