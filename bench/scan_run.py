@@ -24,6 +24,7 @@ def main() -> None:
     parser.add_argument("farm", type=Path)
     parser.add_argument("ports", type=int, nargs="+")
     parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument("--check-text", action="store_true", help="content checks too")
     args = parser.parse_args()
     truth = json.loads((args.farm / "truth.json").read_text())
     sites = [
@@ -38,7 +39,12 @@ def main() -> None:
         retries=0,
     )
     config = ScanConfig(
-        fetch=fetch, max_pages=100_000, max_depth=50, max_list_pages=100, workers=16
+        fetch=fetch,
+        max_pages=100_000,
+        max_depth=50,
+        max_list_pages=100,
+        workers=16,
+        check_text=args.check_text,
     )
     started = time.monotonic()
     results = scan_sites_parallel(sites, config, processes=args.processes)
@@ -58,6 +64,8 @@ def main() -> None:
                 "links_checked": sum(r.stats.links_checked for r in results),
                 "broken_links": sum(len(r.broken_links) for r in results),
                 "columns": sum(len(r.columns) for r in results),
+                "text_hits": sum(len(r.text_hits) for r in results),
+                "attachments_text_checked": sum(r.stats.attachments_text_checked for r in results),
                 "accurate": accurate,
             }
         )

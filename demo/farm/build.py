@@ -129,8 +129,10 @@ class _SiteBuilder:
             body, ctype = text.encode("utf-8"), "text/html; charset=utf-8"
         self.farm_host.pages[path] = FarmPage(body, ctype, status)
 
-    def add_file(self, path: str, content_type: str = "application/pdf") -> None:
-        self.farm_host.pages[path] = FarmPage(b"%PDF-1.4 demo\n" * 20, content_type)
+    def add_file(
+        self, path: str, content_type: str = "application/pdf", text: str = "附件名单。"
+    ) -> None:
+        self.farm_host.pages[path] = FarmPage(minimal_pdf(text), content_type)
 
     def plant(self, page_path: str, url: str, outcome: str, anchor: str) -> None:
         self.bad_links.append(
@@ -148,6 +150,21 @@ class _SiteBuilder:
         self.inject(page_path, f"<p>{sentence}</p>")
         self.text_errors.append(
             {"page_url": self.url(page_path), "wrong": wrong, "correct": correct}
+        )
+
+    def plant_attachment_wording(
+        self, page_path: str, file_path: str, sentence: str, wrong: str, correct: str
+    ) -> None:
+        """A pdf attachment whose text has a wrong expression: the hit's URL is the file."""
+        self.add_file(file_path, text=sentence)
+        self.inject(page_path, f'<p>附件：<a href="{file_path}">实施细则.pdf</a></p>')
+        self.text_errors.append(
+            {
+                "page_url": self.url(file_path),
+                "wrong": wrong,
+                "correct": correct,
+                "linked_from": self.url(page_path),
+            }
         )
 
     def nav(self) -> list[tuple[str, str]]:
@@ -284,3 +301,34 @@ class _SiteBuilder:
             "home_url": self.home,
             "columns": [(c.name, self.url(c.path), c.kind) for c in self.columns if c.registered],
         }
+
+
+def minimal_pdf(text: str) -> bytes:
+    """A one-page PDF whose extractable text is `text` (any Unicode): a Type0 font with
+    Identity-H encoding and the string as UTF-16BE code units, which pdf readers (pypdf)
+    map back to text without a ToUnicode table. Nothing to install."""
+    content = f"BT /F1 12 Tf 20 100 Td <{text.encode('utf-16-be').hex()}> Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 200]"
+        b" /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /Identity-H"
+        b" /DescendantFonts [6 0 R] >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light"
+        b" /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> >>",
+    ]
+    out = [b"%PDF-1.4\n"]
+    offsets = []
+    size = len(out[0])
+    for number, body in enumerate(objects, 1):
+        offsets.append(size)
+        chunk = b"%d 0 obj\n" % number + body + b"\nendobj\n"
+        out.append(chunk)
+        size += len(chunk)
+    out.append(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out += [b"%010d 00000 n \n" % offset for offset in offsets]
+    out.append(b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1))
+    out.append(b"startxref\n%d\n%%%%EOF\n" % size)
+    return b"".join(out)

@@ -130,6 +130,13 @@ def _dm3(rng: random.Random) -> _SiteBuilder:
         "新疆自治区",
         "新疆维吾尔自治区",
     )
+    site.plant_attachment_wording(
+        site.articles[7],
+        "/uploads/2024/xize.pdf",
+        "本细则适用于广西自治区来访考察团的接待工作。",
+        "广西自治区",
+        "广西壮族自治区",
+    )
     return site
 
 

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from govwatch.engine.crawl.frontier import RESOURCE_EXTENSIONS, Frontier, extension
 from govwatch.engine.crawl.linkcheck import classify
@@ -18,9 +19,18 @@ from govwatch.engine.crawl.models import (
     SiteSpec,
 )
 from govwatch.engine.crawl.state import CheckRecord, PageRecord, StateStore
-from govwatch.engine.crawl.textscan import page_text_hits
+from govwatch.engine.crawl.textscan import (
+    ATTACHMENT_MAX_CHARS,
+    attachment_name,
+    hits_from_json,
+    hits_to_json,
+    page_text_hits,
+    read_attachment,
+    text_attachment_suffix,
+)
 from govwatch.engine.fetch.client import Fetcher
 from govwatch.engine.fetch.encoding import decode_body
+from govwatch.engine.fetch.types import FetchError, FetchResult
 from govwatch.engine.parse.page import PageDigest, parse_page
 from govwatch.engine.parse.types import Link
 from govwatch.engine.parse.urls import UNSUPPORTED_PREFIX, UrlResolver, host_of, normalize_url
@@ -35,6 +45,7 @@ class Counters:
     pages_resumed: int = 0
     links_checked: int = 0
     external_checked: int = 0
+    attachments_text_checked: int = 0
 
 
 @dataclass(slots=True)
@@ -55,6 +66,22 @@ class CrawlData:
 
 def _content_hash(body: bytes) -> str:
     return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+# Attachments read for their text at once per site (each body up to attachment_max_bytes).
+ATTACHMENT_SLOTS = 4
+# One extraction at a time, in a thread (the event loop keeps serving the other fetches);
+# a file that takes longer than this is recorded as a failure and the scan goes on.
+EXTRACT_TIMEOUT = 60.0
+_BODY_CAPS = frozenset({FetchError.TOO_LARGE, FetchError.DECOMPRESSION_LIMIT})
+
+
+def _attachment_digest(record: PageRecord | None) -> dict[str, Any] | None:
+    """The stored text-check answer of an attachment: {"attachment": suffix, "hits": [...],
+    "error": reason} (pages store a PageDigest instead)."""
+    if record is None or record.is_page or record.digest is None:
+        return None
+    return record.digest if "attachment" in record.digest else None
 
 
 class SiteCrawler:
@@ -90,6 +117,8 @@ class SiteCrawler:
         self.queue: asyncio.Queue[tuple[str, int, bool]] = asyncio.Queue()
         self.scheduled: set[str] = set()
         self.list_pages: dict[str, int] = {}
+        self._attachment_slots = asyncio.Semaphore(ATTACHMENT_SLOTS)
+        self._extract_slot = asyncio.Semaphore(1)
 
     async def run(self) -> CrawlData:
         data = self.data
@@ -161,7 +190,11 @@ class SiteCrawler:
         if record.error:
             data.failures.append(PageFailure(url, record.error, record.status))
         data.outcomes[url] = (outcome, record.error or f"http {record.status}", record.status)
-        if record.digest is not None:
+        attachment = _attachment_digest(record)
+        if attachment is not None:
+            if self.config.check_text:
+                self._replay_attachment(url, attachment)
+        elif record.digest is not None:
             as_list = url in data.list_owner or url == data.home
             self._handle_digest(url, depth, PageDigest.from_json(record.digest), as_list)
 
@@ -170,13 +203,23 @@ class SiteCrawler:
     ) -> tuple[PageDigest | None, PageRecord | None]:
         data = self.data
         usable = record is not None and record.digest is not None and record.is_page
+        attachment = _attachment_digest(record) if self.config.check_text else None
+        conditional = usable or attachment is not None
         result = await self.fetcher.fetch(
             url,
-            etag=record.etag if usable and record else "",
-            last_modified=record.last_modified if usable and record else "",
+            etag=record.etag if conditional and record else "",
+            last_modified=record.last_modified if conditional and record else "",
         )
         outcome, reason = classify(result)
         data.outcomes[url] = (outcome, reason, result.status)
+        if self.config.check_text and self._is_text_attachment(url, result, outcome, attachment):
+            # A document behind a page-like URL (a download script): its text is checked.
+            async with self._attachment_slots:
+                if result.error is FetchError.TOO_LARGE:  # above the page cap: read it again
+                    result = await self.fetcher.fetch(
+                        url, max_bytes=self.config.attachment_max_bytes
+                    )
+                return None, await self._attachment(url, result, record)
         base = dict(url=url, scan_id=self.scan_id, status=result.status)
         if result.not_modified and usable and record is not None and record.digest is not None:
             data.counters.pages_not_modified += 1
@@ -316,6 +359,9 @@ class SiteCrawler:
     async def process_check(self, url: str) -> None:
         data = self.data
         external = host_of(url) not in data.hosts
+        if self.config.check_text and not external and text_attachment_suffix(url, ""):
+            await self.process_attachment(url)
+            return
         record = self.state.load_check(self.scan_id, url) if self.state is not None else None
         if record is not None:
             data.outcomes[url] = (LinkOutcome(record.outcome), record.reason, record.status)
@@ -335,3 +381,121 @@ class SiteCrawler:
             self.state.save_check(
                 CheckRecord(url, self.scan_id, outcome.value, reason, result.status)
             )
+
+    # --- attachments: the content checks on the text of the site's own documents ---
+
+    def _is_text_attachment(
+        self,
+        url: str,
+        result: FetchResult,
+        outcome: LinkOutcome,
+        attachment: dict[str, Any] | None,
+    ) -> bool:
+        if outcome is not LinkOutcome.OK or host_of(result.final_url) not in self.data.hosts:
+            return False
+        if result.not_modified:
+            return attachment is not None
+        if result.error is not None and result.error not in _BODY_CAPS:
+            return False
+        return text_attachment_suffix(url, result.content_type) is not None
+
+    async def process_attachment(self, url: str) -> None:
+        """Check an in-scope pdf/docx/xlsx link with one GET that reads the body (up to
+        attachment_max_bytes): the answer gives the link outcome and the text to check."""
+        data = self.data
+        state = self.state
+        record = state.load_page(url) if state is not None else None
+        check = state.load_check(self.scan_id, url) if state is not None else None
+        if check is not None:  # finished by an earlier run of this scan
+            data.outcomes[url] = (LinkOutcome(check.outcome), check.reason, check.status)
+            attachment = _attachment_digest(record)
+            if attachment is not None and record is not None and record.scan_id == self.scan_id:
+                self._replay_attachment(url, attachment)
+            return
+        known = record if _attachment_digest(record) is not None else None
+        saved: PageRecord | None = None
+        async with self._attachment_slots:
+            result = await self.fetcher.fetch(
+                url,
+                etag=known.etag if known else "",
+                last_modified=known.last_modified if known else "",
+                max_bytes=self.config.attachment_max_bytes,
+            )
+            outcome, reason = classify(result)
+            data.outcomes[url] = (outcome, reason, result.status)
+            data.counters.links_checked += 1
+            if self._is_text_attachment(url, result, outcome, _attachment_digest(known)):
+                saved = await self._attachment(url, result, known)
+        if state is not None:
+            if saved is not None:
+                state.save_page(saved)  # before the check: a resume needs both
+            state.save_check(CheckRecord(url, self.scan_id, outcome.value, reason, result.status))
+
+    async def _attachment(
+        self, url: str, result: FetchResult, record: PageRecord | None
+    ) -> PageRecord:
+        """Text-check one attachment answer (200, too large, or 304 to a stored one); the
+        record to store. Unreadable files are failures with a reason, never exceptions."""
+        known = _attachment_digest(record)
+        base: dict[str, Any] = dict(
+            url=url, scan_id=self.scan_id, status=result.status, error="", is_page=False
+        )
+        if result.not_modified and record is not None and known is not None:
+            self._replay_attachment(url, known)
+            return PageRecord(
+                **base,
+                etag=record.etag,
+                last_modified=record.last_modified,
+                content_hash=record.content_hash,
+                digest=known,
+            )
+        suffix = (
+            text_attachment_suffix(url, result.content_type)
+            or text_attachment_suffix(result.final_url, result.content_type)
+            or ""
+        )
+        if result.error is not None:
+            digest: dict[str, Any] = {
+                "attachment": suffix,
+                "hits": [],
+                "error": f"text not read: {result.error}",
+            }
+            self._replay_attachment(url, digest)
+            return PageRecord(**base, digest=digest)
+        content_hash = _content_hash(result.body)
+        if record is not None and known is not None and record.content_hash == content_hash:
+            digest = known  # same bytes as before: no extraction
+        else:
+            text, error = await self._read_attachment(result.body, attachment_name(url, suffix))
+            hits = page_text_hits(url, text, max_chars=ATTACHMENT_MAX_CHARS) if text else []
+            digest = {"attachment": suffix, "hits": hits_to_json(hits), "error": error}
+        self._replay_attachment(url, digest)
+        return PageRecord(
+            **base,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            content_hash=content_hash,
+            digest=digest,
+        )
+
+    async def _read_attachment(self, body: bytes, filename: str) -> tuple[str, str]:
+        async with self._extract_slot:
+            try:
+                return await asyncio.wait_for(
+                    asyncio.to_thread(read_attachment, body, filename), EXTRACT_TIMEOUT
+                )
+            except TimeoutError:
+                return "", f"text extraction took over {EXTRACT_TIMEOUT:.0f} s"
+
+    def _replay_attachment(self, url: str, digest: dict[str, Any]) -> None:
+        """Put one attachment's text-check answer (fresh or stored) into the result."""
+        data = self.data
+        error = digest.get("error") or ""
+        status = data.outcomes.get(url, (None, "", None))[2]
+        if error:
+            data.failures.append(PageFailure(url, f"attachment text: {error}"[:300], status))
+            return
+        refs = data.referrers.get(url)
+        page_url = refs[0][0] if refs else ""
+        data.text_hits.extend(hits_from_json(url, page_url, digest.get("hits") or ()))
+        data.counters.attachments_text_checked += 1

@@ -52,7 +52,10 @@ class ScanConfig:
     max_list_pages: int = 10  # pagination pages followed per column
     workers: int = 64
     check_links: bool = True
-    check_text: bool = False  # run the content checks on every page's visible text
+    # Run the content checks on every page's visible text and on the text of the site's
+    # own pdf/docx/xlsx attachments (read up to attachment_max_bytes each).
+    check_text: bool = False
+    attachment_max_bytes: int = 20 * 1024 * 1024
     check_external: bool = True
     discover_columns: bool = True
     home_window_days: int = 14
@@ -109,7 +112,8 @@ class Probe:
 
 @dataclass(frozen=True, slots=True)
 class PageTextHit:
-    """A content-check hit (wrong expression, sensitive word, privacy leak) on one page."""
+    """A content-check hit (wrong expression, sensitive word, privacy leak) on one page or
+    in one attachment (then `url` is the attachment and `page_url` a page linking it)."""
 
     url: str
     code: str
@@ -118,6 +122,7 @@ class PageTextHit:
     text: str  # as shown: privacy hits are masked
     suggestion: str
     context: str
+    page_url: str = ""  # attachments only: the first page found linking the attachment
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +142,7 @@ class ScanStats:
     requests: int = 0
     links_checked: int = 0
     external_checked: int = 0
+    attachments_text_checked: int = 0  # pdf/docx/xlsx whose text was checked (check_text)
     trap_skipped: int = 0
     elapsed: float = 0.0
 

@@ -113,6 +113,7 @@ async def scan_site_async(
         requests=requests,
         links_checked=counters.links_checked,
         external_checked=counters.external_checked,
+        attachments_text_checked=counters.attachments_text_checked,
         trap_skipped=crawler.frontier.trap_skipped,
         elapsed=time.monotonic() - started,
     )

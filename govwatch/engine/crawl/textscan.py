@@ -1,4 +1,5 @@
-"""Content checks on crawled page text (issue 3: the scan runs the checks on page text).
+"""Content checks on crawled text (issue 3: the scan runs the checks on page text, and on
+the text of the site's own attachments).
 
 One checker per process, built on first use: the expression rules, gazetteer near misses,
 leader titles, sensitive words and privacy validators. The typo layer is left out here:
@@ -9,23 +10,46 @@ not for a site-wide scan.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
+from govwatch.engine.crawl.frontier import extension
 from govwatch.engine.crawl.models import PageTextHit
-from govwatch.engine.text.checker import TextCheckConfig, TextChecker
+
+if TYPE_CHECKING:
+    from govwatch.engine.text.checker import TextChecker
 
 # Page text beyond this is not checked: list pages and archives repeat themselves.
 MAX_CHARS = 20_000
+# Attachments are documents: more of them is read (the checker runs ~10 MB of text/s).
+ATTACHMENT_MAX_CHARS = 200_000
+# docx/xlsx are zip files; a scan refuses one that unpacks past this (zip bombs).
+ATTACHMENT_MAX_UNPACKED = 64 * 1024 * 1024
+
+# Attachment types whose text the scan reads: by Content-Type first, else by extension.
+_TEXT_EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "xlsm": ".xlsm"}
+_TEXT_TYPES = {
+    "application/pdf": ".pdf",
+    "application/x-pdf": ".pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.ms-excel.sheet.macroenabled.12": ".xlsm",
+}
 
 
 @lru_cache(maxsize=1)
 def _checker() -> TextChecker:
+    # Imported here: a scan without check_text never loads the text checks' modules.
+    from govwatch.engine.text.checker import TextCheckConfig, TextChecker
+
     return TextChecker(TextCheckConfig(typo=None, min_severity="warning"))
 
 
-def page_text_hits(url: str, text: str) -> list[PageTextHit]:
+def page_text_hits(
+    url: str, text: str, *, max_chars: int = MAX_CHARS, page_url: str = ""
+) -> list[PageTextHit]:
     seen: set[tuple[str, str]] = set()
     hits = []
-    for finding in _checker().check(text[:MAX_CHARS]):
+    for finding in _checker().check(text[:max_chars]):
         key = (finding.rule_id or finding.code, finding.text)
         if key in seen:
             continue
@@ -39,6 +63,66 @@ def page_text_hits(url: str, text: str) -> list[PageTextHit]:
                 text=finding.text,
                 suggestion=finding.suggestion,
                 context=finding.context,
+                page_url=page_url,
             )
         )
     return hits
+
+
+def text_attachment_suffix(url: str, content_type: str) -> str | None:
+    """ ".pdf", ".docx", ".xlsx" or ".xlsm" when the scan reads this answer's text, else None.
+    The Content-Type decides when it names one of these types (a download script such as
+    /down.jsp?id=3); an HTML answer at a .pdf URL (a soft error page) is not an attachment."""
+    ctype = content_type.split(";", 1)[0].strip().lower()
+    known = _TEXT_TYPES.get(ctype)
+    if known is not None:
+        return known
+    if ctype in {"text/html", "application/xhtml+xml"}:
+        return None
+    return _TEXT_EXTENSIONS.get(extension(url))
+
+
+def attachment_name(url: str, suffix: str) -> str:
+    """The file name shown in reasons, ending in the suffix that picks the reader."""
+    name = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or "attachment"
+    return name if name.lower().endswith(suffix) else name + suffix
+
+
+def read_attachment(body: bytes, filename: str) -> tuple[str, str]:
+    """(text, "") or ("", reason): never raises, whatever the file holds. The reader is
+    chosen by the suffix of `filename` (see attachment_name)."""
+    from govwatch.engine.text.extract import ExtractError, extract_text
+
+    try:
+        text = extract_text(
+            body,
+            filename,
+            max_chars=ATTACHMENT_MAX_CHARS,
+            max_unpacked_bytes=ATTACHMENT_MAX_UNPACKED,
+        )
+    except ExtractError as exc:
+        return "", str(exc)[:200]
+    except Exception as exc:  # extract_text wraps parser errors; this is belt and braces
+        return "", f"{type(exc).__name__}: {exc}"[:200]
+    return text, ""
+
+
+def hits_to_json(hits: list[PageTextHit]) -> list[list[str]]:
+    """Compact form for the state store (url and page_url are known when read back)."""
+    return [[h.code, h.category, h.severity, h.text, h.suggestion, h.context] for h in hits]
+
+
+def hits_from_json(url: str, page_url: str, rows: Any) -> list[PageTextHit]:
+    return [
+        PageTextHit(
+            url=url,
+            code=code,
+            category=category,
+            severity=severity,
+            text=text,
+            suggestion=suggestion,
+            context=context,
+            page_url=page_url,
+        )
+        for code, category, severity, text, suggestion, context in rows
+    ]

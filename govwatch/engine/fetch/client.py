@@ -140,11 +140,14 @@ def _classify(exc: BaseException) -> tuple[FetchError, str]:
 
 
 class _Failure(Exception):
-    def __init__(self, error: FetchError, detail: str, status: int | None = None) -> None:
+    def __init__(
+        self, error: FetchError, detail: str, status: int | None = None, content_type: str = ""
+    ) -> None:
         super().__init__(detail)
         self.error = error
         self.detail = detail
         self.status = status
+        self.content_type = content_type
 
 
 class _Inflater:
@@ -219,14 +222,28 @@ class Fetcher:
             self._session = None
 
     async def fetch(
-        self, url: str, *, etag: str = "", last_modified: str = "", read_body: bool = True
+        self,
+        url: str,
+        *,
+        etag: str = "",
+        last_modified: str = "",
+        read_body: bool = True,
+        max_bytes: int | None = None,
     ) -> FetchResult:
-        """GET `url`, following redirects by hand; retries transient failures with backoff."""
+        """GET `url`, following redirects by hand; retries transient failures with backoff.
+        `max_bytes` replaces the config's body cap for this fetch (attachments read for
+        their text); the inflated-size cap is then at least as large."""
         started = time.monotonic()
         attempt = 0
+        cfg = self.config
+        caps = (
+            (cfg.max_body_bytes, cfg.max_decompressed_bytes)
+            if max_bytes is None
+            else (max_bytes, max(max_bytes, cfg.max_decompressed_bytes))
+        )
         while True:
             attempt += 1
-            result = await self._fetch_once(url, etag, last_modified, read_body)
+            result = await self._fetch_once(url, etag, last_modified, read_body, caps)
             transient = result.error in _TRANSIENT_ERRORS or (
                 result.error is None and result.status in _TRANSIENT_STATUSES
             )
@@ -236,7 +253,7 @@ class Fetcher:
         return _replace_timing(result, attempt, time.monotonic() - started)
 
     async def _fetch_once(
-        self, url: str, etag: str, last_modified: str, read_body: bool
+        self, url: str, etag: str, last_modified: str, read_body: bool, caps: tuple[int, int]
     ) -> FetchResult:
         seen: list[str] = []
         current = url
@@ -274,6 +291,7 @@ class Fetcher:
                         etag if not seen else "",
                         last_modified if not seen else "",
                         read_body,
+                        caps,
                     )
             except _Failure as failure:
                 return FetchResult(
@@ -282,6 +300,7 @@ class Fetcher:
                     status=failure.status,
                     error=failure.error,
                     detail=failure.detail,
+                    content_type=failure.content_type,
                     redirects=tuple(seen),
                 )
             except (TimeoutError, aiohttp.ClientError, OSError, ValueError) as exc:
@@ -325,8 +344,9 @@ class Fetcher:
         return known
 
     async def _request(
-        self, url: str, etag: str, last_modified: str, read_body: bool
+        self, url: str, etag: str, last_modified: str, read_body: bool, caps: tuple[int, int]
     ) -> tuple[int, str, dict[str, Any]]:
+        """One request; `caps` = (body cap, inflated-size cap)."""
         assert self._session is not None, "use Fetcher as an async context manager"
         headers: dict[str, str] = {}
         if etag:
@@ -352,34 +372,34 @@ class Fetcher:
                 if length is not None and length <= _DRAIN_LIMIT:
                     await resp.read()
                 return status, location, fields
-            if length is not None and length > self.config.max_body_bytes:
-                raise _Failure(FetchError.TOO_LARGE, f"Content-Length {length}", status)
-            fields["body"] = await self._read_body(resp, status)
+            ctype = fields["content_type"]
+            cap = caps[0]
+            if length is not None and length > cap:
+                raise _Failure(FetchError.TOO_LARGE, f"Content-Length {length}", status, ctype)
+            fields["body"] = await self._read_body(resp, status, caps, ctype)
             return status, location, fields
 
-    async def _read_body(self, resp: aiohttp.ClientResponse, status: int) -> bytes:
-        cfg = self.config
+    async def _read_body(
+        self, resp: aiohttp.ClientResponse, status: int, caps: tuple[int, int], ctype: str
+    ) -> bytes:
+        cap, inflated_cap = caps
         encoding = resp.headers.get("Content-Encoding", "").strip().lower()
         inflater = (
-            _Inflater(encoding, cfg.max_decompressed_bytes)
-            if encoding in {"gzip", "x-gzip", "deflate"}
-            else None
+            _Inflater(encoding, inflated_cap) if encoding in {"gzip", "x-gzip", "deflate"} else None
         )
         parts: list[bytes] = []
         raw = 0
         async for chunk in resp.content.iter_chunked(_CHUNK):
             raw += len(chunk)
-            if raw > cfg.max_body_bytes:
-                raise _Failure(
-                    FetchError.TOO_LARGE, f"body above {cfg.max_body_bytes} bytes", status
-                )
+            if raw > cap:
+                raise _Failure(FetchError.TOO_LARGE, f"body above {cap} bytes", status, ctype)
             if inflater is None:
                 parts.append(chunk)
                 continue
             try:
                 parts.append(inflater.feed(chunk))
             except _Failure as failure:
-                raise _Failure(failure.error, failure.detail, status) from None
+                raise _Failure(failure.error, failure.detail, status, ctype) from None
         return b"".join(parts)
 
 

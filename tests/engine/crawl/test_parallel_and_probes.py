@@ -10,12 +10,14 @@ from demo.farm import FarmServer, build_farm
 from demo.farm.sites import PROBE_TIMEOUT
 from govwatch.engine.crawl import (
     ScanConfig,
+    SiteSpec,
     probe_availability,
     probe_failure_ratio,
     scan_site,
     scan_sites_async,
     scan_sites_parallel,
 )
+from govwatch.engine.crawl.parallel import largest_first
 
 
 def _summary(result):  # type: ignore[no-untyped-def]
@@ -43,6 +45,15 @@ def test_parallel_processes_match_sequential(tmp_path: Path) -> None:
         "dm2.sqlite3",
         "dm3.sqlite3",
     ]
+
+
+def test_sites_known_to_be_largest_go_first(tmp_path: Path) -> None:
+    sites = [SiteSpec(code, code, f"http://www.{code}.gov.cn/") for code in "abcd"]
+    assert largest_first(sites, "") == [0, 1, 2, 3]
+    (tmp_path / "b.sqlite3").write_bytes(b"x" * 100)
+    (tmp_path / "d.sqlite3").write_bytes(b"x" * 10)
+    (tmp_path / "d.sqlite3-wal").write_bytes(b"x" * 1000)
+    assert largest_first(sites, str(tmp_path)) == [3, 1, 0, 2]
 
 
 def test_probes_are_values_with_a_failure_ratio() -> None:

@@ -76,6 +76,17 @@ def test_body_cap_and_timeouts(server: HostileServer) -> None:
     assert _fetch(_config(), server.base + "/slow-headers").error is FetchError.TIMEOUT
 
 
+def test_per_fetch_body_cap(server: HostileServer) -> None:
+    small = _fetch(_config(), server.base + "/ok.html", max_bytes=10)
+    assert small.error is FetchError.TOO_LARGE and small.status == 200
+    assert small.content_type.startswith("text/html")  # kept: the caller may read it again
+    assert _fetch(_config(max_body_bytes=10), server.base + "/ok.html", max_bytes=1000).ok
+    bomb = _fetch(
+        _config(max_decompressed_bytes=1_000_000), server.base + "/gzip-bomb", max_bytes=2_000_000
+    )
+    assert bomb.error is FetchError.DECOMPRESSION_LIMIT and "2000000" in bomb.detail
+
+
 def test_redirects_loop_and_limit(server: HostileServer) -> None:
     loop = _fetch(_config(), server.base + "/redirect-loop")
     assert loop.error is FetchError.REDIRECT_LOOP
