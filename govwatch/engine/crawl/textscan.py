@@ -1,22 +1,16 @@
 """Content checks on crawled text (issue 3: the scan runs the checks on page text, and on
 the text of the site's own attachments).
 
-One checker per process, built on first use: the expression rules, gazetteer near misses,
-leader titles, sensitive words and privacy validators. The typo layer is left out here:
-it is the slowest and largest part, and its warnings are for an editor reading one text,
-not for a site-wide scan.
+The checks themselves are ``engine.text.bulk`` (one checker per process, typo layer off);
+this module decides what text of a crawl is checked and shapes the hits.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from govwatch.engine.crawl.frontier import extension
 from govwatch.engine.crawl.models import PageTextHit
-
-if TYPE_CHECKING:
-    from govwatch.engine.text.checker import TextChecker
 
 # Page text beyond this is not checked: list pages and archives repeat themselves.
 MAX_CHARS = 20_000
@@ -36,37 +30,25 @@ _TEXT_TYPES = {
 }
 
 
-@lru_cache(maxsize=1)
-def _checker() -> TextChecker:
-    # Imported here: a scan without check_text never loads the text checks' modules.
-    from govwatch.engine.text.checker import TextCheckConfig, TextChecker
-
-    return TextChecker(TextCheckConfig(typo=None, min_severity="warning"))
-
-
 def page_text_hits(
     url: str, text: str, *, max_chars: int = MAX_CHARS, page_url: str = ""
 ) -> list[PageTextHit]:
-    seen: set[tuple[str, str]] = set()
-    hits = []
-    for finding in _checker().check(text[:max_chars]):
-        key = (finding.rule_id or finding.code, finding.text)
-        if key in seen:
-            continue
-        seen.add(key)
-        hits.append(
-            PageTextHit(
-                url=url,
-                code=finding.code,
-                category=finding.category,
-                severity=finding.severity,
-                text=finding.text,
-                suggestion=finding.suggestion,
-                context=finding.context,
-                page_url=page_url,
-            )
+    # Imported here: a scan without check_text never loads the text checks' modules.
+    from govwatch.engine.text.bulk import distinct_findings
+
+    return [
+        PageTextHit(
+            url=url,
+            code=f.code,
+            category=f.category,
+            severity=f.severity,
+            text=f.text,
+            suggestion=f.suggestion,
+            context=f.context,
+            page_url=page_url,
         )
-    return hits
+        for f in distinct_findings(text, max_chars)
+    ]
 
 
 def text_attachment_suffix(url: str, content_type: str) -> str | None:
