@@ -123,9 +123,7 @@ def feed_pages(scan_date: date) -> dict[str, tuple[int, str, bytes]]:
 
 
 def accounts_truth() -> dict[str, Any]:
-    return {
-        a.name: {"codes": list(a.expect_codes), "verdict": a.expect_verdict} for a in ACCOUNTS
-    }
+    return {a.name: {"codes": list(a.expect_codes), "verdict": a.expect_verdict} for a in ACCOUNTS}
 
 
 def registry_rows(owner: str) -> list[list[str]]:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import socket
-import threading
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
 from demo.farm.build import Farm, FarmPage
+from demo.loopback import LoopbackServer
 from govwatch.engine.crawl.models import ColumnSpec, SiteSpec
 from govwatch.engine.fetch.types import FetchConfig
 
@@ -45,44 +45,22 @@ def _calendar(month: str) -> bytes:
     ).encode()
 
 
-class FarmServer:
+class FarmServer(LoopbackServer):
     def __init__(self, farm: Farm) -> None:
+        super().__init__()
         self.farm = farm
-        self.port = 0
         self.dead_port = 0
         self.requests: list[LoggedRequest] = []
         self.in_flight: dict[str, int] = {}
         self.max_in_flight: dict[str, int] = {}
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._runner: web.AppRunner | None = None
 
     def __enter__(self) -> FarmServer:
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(timeout=10)
+        super().__enter__()
         # A port that was bound and released: connecting to it is refused.
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.dead_port = sock.getsockname()[1]
         return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-        asyncio.run_coroutine_threadsafe(_cancel_pending(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
-
-    async def _start(self) -> None:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     def host_map(self) -> tuple[tuple[str, str], ...]:
         return tuple(
@@ -152,12 +130,3 @@ class FarmServer:
             body=page.body,
             headers={**headers, "Content-Type": page.content_type},
         )
-
-
-async def _cancel_pending() -> None:
-    """Cancel handlers still running (a drip the client gave up on) so the loop stops clean."""
-    current = asyncio.current_task()
-    tasks = [t for t in asyncio.all_tasks() if t is not current]
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)

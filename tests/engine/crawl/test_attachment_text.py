@@ -4,12 +4,10 @@ failure with a reason, off-site files are never read, and re-scans are condition
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import io
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import docx
@@ -18,6 +16,7 @@ from aiohttp import web
 from openpyxl import Workbook
 
 from demo.farm.build import minimal_pdf
+from demo.loopback import LoopbackServer
 from govwatch.engine.crawl import MemoryStateStore, ScanConfig, SiteSpec, scan_site
 from govwatch.engine.fetch import FetchConfig
 
@@ -60,38 +59,13 @@ class Served:
     conditional: bool
 
 
-@dataclass
-class AttachmentServer:
+class AttachmentServer(LoopbackServer):
     """Virtual hosts by Host header, ETag + 304, and a request log."""
 
-    files: dict[tuple[str, str], tuple[bytes, str, int]]
-    port: int = 0
-    log: list[Served] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._runner: web.AppRunner | None = None
-
-    def __enter__(self) -> AttachmentServer:
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-
-    async def _start(self) -> None:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    def __init__(self, files: dict[tuple[str, str], tuple[bytes, str, int]]) -> None:
+        super().__init__()
+        self.files = files
+        self.log: list[Served] = []
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         host = request.host.split(":", 1)[0]

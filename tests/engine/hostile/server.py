@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 import zlib
 from collections import Counter
 
 from aiohttp import web
+
+from demo.loopback import LoopbackServer
 
 CHUNK = b"x" * 65536
 HUGE_BYTES = 100 * 1024 * 1024
@@ -38,43 +39,15 @@ GBK_BAD = (
 ).encode("gbk") + b"\xff\x81\xfe bad \x80</body></html>"
 
 
-class HostileServer:
+class HostileServer(LoopbackServer):
     def __init__(self, drip_interval: float = 0.2, slow_headers: float = 5.0) -> None:
-        self.port = 0
+        super().__init__()
         self.hits: Counter[str] = Counter()
         self.user_agents: list[str] = []
         self.headers_seen: list[dict[str, str]] = []
         self._drip_interval = drip_interval
         self._slow = slow_headers
         self._bomb = gzip_bomb()
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._runner: web.AppRunner | None = None
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> HostileServer:
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-        asyncio.run_coroutine_threadsafe(_cancel_pending(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-
-    async def _start(self) -> None:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         path = request.path
@@ -146,12 +119,3 @@ class HostileServer:
             status = int(path.rsplit("/", 1)[1])
             return web.Response(status=status, text=f"status {status}")
         return web.Response(status=404, text="not found")
-
-
-async def _cancel_pending() -> None:
-    """Cancel handlers still running (a drip the client gave up on) so the loop stops clean."""
-    current = asyncio.current_task()
-    tasks = [t for t in asyncio.all_tasks() if t is not current]
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)

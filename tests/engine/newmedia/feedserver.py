@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections import Counter
 
 from aiohttp import web
+
+from demo.loopback import LoopbackServer
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>开封发布</title>
@@ -51,45 +52,17 @@ ROUTES: dict[str, tuple[int, str, str]] = {
 }
 
 
-class FeedServer:
+class FeedServer(LoopbackServer):
     """Runs in its own thread and loop so tests can drive the fetcher with asyncio.run."""
 
+    shutdown_timeout = 0.2
+
     def __init__(self, slow_seconds: float = 3.0) -> None:
-        self.port = 0
+        super().__init__()
         self.hits: Counter[str] = Counter()
         self._slow = slow_seconds
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._runner: web.AppRunner | None = None
 
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> FeedServer:
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-        asyncio.run_coroutine_threadsafe(_cancel_others(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-
-    async def _start(self) -> None:
-        app = web.Application()
-        app.router.add_get("/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.2)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
-
-    async def _handle(self, request: web.Request) -> web.Response:
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
         self.hits[request.path] += 1
         if request.path == "/slow":
             # Longer than the client's total timeout: the fetch must give up first.
@@ -100,11 +73,3 @@ class FeedServer:
         return web.Response(
             status=status, body=body.encode("utf-8"), content_type=mime, charset=charset or None
         )
-
-
-async def _cancel_others() -> None:
-    current = asyncio.current_task()
-    tasks = [t for t in asyncio.all_tasks() if t is not current]
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
