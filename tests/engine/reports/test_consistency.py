@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import pytest
+
 from govwatch.engine.reports.consistency import (
     Const,
     Names,
@@ -39,6 +41,8 @@ KNOWN = {
 
 
 def test_readme_lists_the_same_ten() -> None:
+    if not (SEEDS / "README.md").is_file():
+        pytest.skip(f"共享种子数据不存在：{SEEDS}（需要 shared/ 与仓库并列）")
     readme = (SEEDS / "README.md").read_text(encoding="utf-8")
     section = readme.split("do NOT reconcile")[1].split("Other defects")[0]
     assert set(re.findall(r"^\| `([^`]+)`", section, flags=re.M)) == KNOWN
