@@ -115,6 +115,7 @@ def test_sample_is_reproducible(farm_scanned: dict) -> None:
     quarter = farm_scanned["quarter"]
     first = inspection_run(quarter, scope="sample", sample_size=2, sample_seed="s1")
     again = inspection_run(quarter, scope="sample", sample_size=2, sample_seed="s1")
+
     # The sample draws sites and (since the farm has accounts) accounts separately.
     def drawn(inspection: Inspection) -> tuple[list[str], list[str]]:
         sites = inspection.results.filter(site__isnull=False)

@@ -38,9 +38,7 @@ def test_demo_accounts_are_judged_as_planted(tmp_path: Path) -> None:
     truth = farm.truth["accounts"]
     for result in inspection.results.filter(account__in=accounts).select_related("account"):
         expected = truth[result.account.name]
-        codes = sorted(
-            {f.code for f in result.findings.all() if f.severity in ("veto", "warning")}
-        )
+        codes = sorted({f.code for f in result.findings.all() if f.severity in ("veto", "warning")})
         assert (result.verdict, codes) == (expected["verdict"], sorted(expected["codes"])), (
             result.account.name,
             result.reason,
