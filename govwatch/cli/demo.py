@@ -70,8 +70,8 @@ def run(args: argparse.Namespace) -> int:
     from demo.farm_registry import site_code, write_farm_registry
     from govwatch.cli.init import database_init
     from govwatch.cli.serve import serve
-    from govwatch.web.inspections.selectors import inspection_pass_rate_text
     from govwatch.engine.newmedia.dates import SHANGHAI
+    from govwatch.web.inspections.selectors import inspection_pass_rate_text
     from govwatch.web.inspections.services import inspection_run
     from govwatch.web.newmedia.services import posts_fetch
     from govwatch.web.registry.models import Account, Site

@@ -56,18 +56,18 @@ def check(
     obs: AccountObservation, ctx: CheckContext, params: Params, level: Severity
 ) -> list[Finding]:
     findings: list[Finding] = []
-    if params.compare_name and obs.seen_name is not None:
-        if comparable(obs.seen_name) != comparable(obs.name):
-            findings.append(
-                account_finding(
-                    CODE,
-                    SLUG,
-                    obs,
-                    level,
-                    f"平台显示名称为「{obs.seen_name}」，与登记名称不一致（变更未报备）",
-                    {"field": "name", "registered": obs.name, "seen": obs.seen_name},
-                )
+    seen_name = obs.seen_name if params.compare_name else None
+    if seen_name is not None and comparable(seen_name) != comparable(obs.name):
+        findings.append(
+            account_finding(
+                CODE,
+                SLUG,
+                obs,
+                level,
+                f"平台显示名称为「{seen_name}」，与登记名称不一致（变更未报备）",
+                {"field": "name", "registered": obs.name, "seen": seen_name},
             )
+        )
     if params.compare_owner and obs.seen_owner is not None and not obs.registered_owners:
         return [
             *findings,
