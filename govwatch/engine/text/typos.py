@@ -16,7 +16,8 @@ candidate the text repeats). The rest are scored by a linear model over thirteen
 The weights were fitted once by logistic regression on a development set of native sentences
 with marked typos (pycorrector 0.2.8's eval_corpus.json, 500 sentences) against unseen official
 prose (half of the held-out People's Daily lines, see bench/text_build_data.py); SIGHAN-2015,
-the other half of the held-out lines and the seed bulletins were kept for evaluation.
+the other half of the held-out lines and the seed bulletins were kept for evaluation
+(bench/text_fit_weights.py refits them from the same data and compares).
 A reading is reported when its score reaches `threshold`.
 
 The bigram model counts character pairs in running text (People's Daily, January 1998, see
@@ -97,6 +98,22 @@ FUNCTION_CHARS = frozenset(
     "的地得了着过在是有和与及或而且但并就才又再也还都均皆仍更最很太不没未已曾将把被对向从由以为于"
     "至其之所这那哪些个"
 )
+# The features of `TypoDetector.reading_features`, in the order the score adds them up: the
+# context-free ones (cached per pattern), then the context gain and the known-word feature.
+STATIC_FEATURES = (
+    "unigram_gain",
+    "length",
+    "same_tone",
+    "other_tone",
+    "same_main_pinyin",
+    "wrong_char_weight",
+    "right_char_weight",
+    "wrong_char_word",
+    "right_char_word",
+    "right_char_function",
+    "wrong_function_at_edge",
+)
+FEATURES = (*STATIC_FEATURES, "context_gain", "known_around")
 _CLIP = 20.0  # the two gains are clipped to [-_CLIP_LOW, _CLIP]
 _CLIP_LOW = 10.0
 _CACHE_SIZE = 200_000  # known-word features of recently seen contexts
@@ -348,12 +365,7 @@ class TypoDetector:
                 readings = viable[index] = self._readings(index, text[start:end])
             for word, pos, static in readings:
                 p = start + pos
-                sub = word[pos]
-                if 0 < p < len(text) - 1 and not (text[p - 1].isspace() or text[p + 1].isspace()):
-                    gain = self._gain(text, p, sub)
-                else:  # line breaks inside a word (PDF, pages): judge without them
-                    gain = self._gain(*_local_window(text, p), sub)
-                score = static + w_gain * max(-_CLIP_LOW, min(_CLIP, gain))
+                score = static + w_gain * self._context_gain(text, p, word[pos])
                 if score < threshold:
                     continue
                 local, lp = _local_window(text, p)
@@ -374,6 +386,40 @@ class TypoDetector:
                 hits[p] = TypoHit(start, end, span, word, score)
         return [hits[p] for p in sorted(hits)]
 
+    def candidate_readings(self, text: str) -> list[tuple[TypoHit, dict[str, float]]]:
+        """Every reading `detect` weighs, before the threshold (the hard rules applied), with
+        its features; the hit's gain is the score under WEIGHTS. For refitting the weights
+        (bench/text_fit_weights.py), not for checking: it skips detect's shortcuts."""
+        if self._ac is None:
+            return []
+        if self._version != self.model.version:
+            self._refresh()
+        w = WEIGHTS
+        out: list[tuple[TypoHit, dict[str, float]]] = []
+        repeated: dict[str, bool] = {}
+        for index, start, end in self._ac.find_matches_as_indexes(text, overlapping=True):
+            span = text[start:end]
+            if span not in repeated:
+                repeated[span] = text.count(span) >= self.config.repeat_ok
+            if repeated[span]:
+                continue
+            for t in range(self._first[index], self._first[index + 1]):
+                packed = self._targets[t]
+                word, pos = self._word_list[packed >> 2], packed & 3
+                p = start + pos
+                local, lp = _local_window(text, p)
+                if _parallel(local, lp) or _explained(text, start, end, p):
+                    continue
+                ls = lp - pos
+                if self._claimed_outside(local, ls, ls + end - start, lp):
+                    continue
+                features = self.reading_features(text, start, word, pos)
+                if features is None:
+                    continue
+                score = w["bias"] + sum(w[name] * features[name] for name in FEATURES)
+                out.append((TypoHit(start, end, span, word, score), features))
+        return out
+
     def _readings(self, index: int, span: str) -> tuple[tuple[str, int, float], ...]:
         """The readings of pattern `index` that can reach the threshold in some context,
         with their context-free score (computed once per pattern)."""
@@ -387,8 +433,42 @@ class TypoDetector:
                 out.append((word, pos, static))
         return tuple(out)
 
+    def reading_features(
+        self, text: str, start: int, word: str, pos: int
+    ) -> dict[str, float] | None:
+        """The thirteen features the score weighs (`FEATURES`) for reading the candidate at
+        text[start : start + len(word)] as `word`, its character `pos` being the typo; None
+        when a place or person name, or an n-gram the site repeats, covers that character
+        (the reading is never reported). The score is WEIGHTS["bias"] plus the weighted sum."""
+        p = start + pos
+        local, lp = _local_window(text, p)
+        known = self._known_around(local, lp)
+        if known is None:
+            return None
+        features = self._static_features(text[start : start + len(word)], word, pos)
+        features["context_gain"] = self._context_gain(text, p, word[pos])
+        features["known_around"] = known
+        return features
+
+    def _context_gain(self, text: str, p: int, sub: str) -> float:
+        """The context-gain feature: `_gain`, clipped."""
+        if 0 < p < len(text) - 1 and not (text[p - 1].isspace() or text[p + 1].isspace()):
+            gain = self._gain(text, p, sub)
+        else:  # line breaks inside a word (PDF, pages): judge without them
+            gain = self._gain(*_local_window(text, p), sub)
+        return max(-_CLIP_LOW, min(_CLIP, gain))
+
     def _static_score(self, span: str, word: str, pos: int) -> float:
         """The part of the score that does not depend on the text around the candidate."""
+        features = self._static_features(span, word, pos)
+        w = WEIGHTS
+        score = w["bias"]
+        for name in STATIC_FEATURES:
+            score += w[name] * features[name]
+        return score
+
+    def _static_features(self, span: str, word: str, pos: int) -> dict[str, float]:
+        """The features that do not depend on the text around the candidate."""
         words = self.model.words
         conf = self._conf
         wrong, right = span[pos], word[pos]
@@ -398,21 +478,19 @@ class TypoDetector:
         main = main_pinyin()
         same_main = main.get(wrong) is not None and main.get(wrong) == main.get(right)
         weight = self._char_weight
-        w = WEIGHTS
-        return (
-            w["bias"]
-            + w["unigram_gain"] * max(-_CLIP_LOW, min(_CLIP, unigram))
-            + w["length"] * len(word)
-            + w["same_tone"] * same
-            + w["other_tone"] * other
-            + w["same_main_pinyin"] * same_main
-            + w["wrong_char_weight"] * math.log1p(weight.get(wrong, 0))
-            + w["right_char_weight"] * math.log1p(weight.get(right, 0))
-            + w["wrong_char_word"] * math.log1p(words.get(wrong, 0))
-            + w["right_char_word"] * math.log1p(words.get(right, 0))
-            + w["right_char_function"] * (right in FUNCTION_CHARS)
-            + w["wrong_function_at_edge"] * (wrong in FUNCTION_CHARS and pos in (0, len(span) - 1))
-        )
+        return {
+            "unigram_gain": max(-_CLIP_LOW, min(_CLIP, unigram)),
+            "length": len(word),
+            "same_tone": float(same),
+            "other_tone": float(other),
+            "same_main_pinyin": float(same_main),
+            "wrong_char_weight": math.log1p(weight.get(wrong, 0)),
+            "right_char_weight": math.log1p(weight.get(right, 0)),
+            "wrong_char_word": math.log1p(words.get(wrong, 0)),
+            "right_char_word": math.log1p(words.get(right, 0)),
+            "right_char_function": float(right in FUNCTION_CHARS),
+            "wrong_function_at_edge": float(wrong in FUNCTION_CHARS and pos in (0, len(span) - 1)),
+        }
 
     def _around_score(self, local: str, lp: int) -> float:
         """The known-word feature of the original character (the best word it forms with its
@@ -422,29 +500,30 @@ class TypoDetector:
         cached = self._context_cache.get(key)
         if cached is not None:
             return cached
+        known = self._known_around(local, lp)
+        score = -math.inf if known is None else WEIGHTS["known_around"] * known
+        if len(self._context_cache) >= _CACHE_SIZE:
+            self._context_cache.clear()
+        self._context_cache[key] = score
+        return score
+
+    def _known_around(self, local: str, lp: int) -> float | None:
+        """The known-word feature: log(1 + frequency of the best word the original character
+        forms with its neighbours); None when a name or a repeated site n-gram covers it."""
         words = self.model.words
         names = self.model.names
         site = self.model.site_ngrams
         min_site = self.config.site_word_min_count
         best = 0
-        score: float | None = None
         for n in (2, 3, 4):
             for s in range(max(0, lp - n + 1), min(lp, len(local) - n) + 1):
                 gram = local[s : s + n]
                 if gram in names or site.get(gram, 0) >= min_site:
-                    score = -math.inf
-                    break
+                    return None
                 freq = words.get(gram, 0)
                 if freq > best:
                     best = freq
-            if score is not None:
-                break
-        if score is None:
-            score = WEIGHTS["known_around"] * math.log1p(best)
-        if len(self._context_cache) >= _CACHE_SIZE:
-            self._context_cache.clear()
-        self._context_cache[key] = score
-        return score
+        return math.log1p(best)
 
     def _claimed_outside(self, text: str, start: int, end: int, p: int) -> bool:
         """Whether an unchanged character of the span belongs to a known word reaching outside.
