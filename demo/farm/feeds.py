@@ -14,7 +14,6 @@ inspection, so each account's verdict is decided by what is planted:
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.utils import format_datetime
@@ -22,6 +21,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from govwatch.engine.newmedia.dates import SHANGHAI
+from govwatch.engine.periods import period_dates, quarter_label
 
 FEED_HOST = "newmedia.demo.gov.cn"
 WRONG_TITLE = "新疆自治区教育代表团来示范省交流职业教育"
@@ -80,8 +80,7 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
 
 def quarter_end(day: date) -> date:
     """Last day of ``day``'s quarter: the demo inspection's monitoring point."""
-    month = (day.month - 1) // 3 * 3 + 3
-    return date(day.year, month, calendar.monthrange(day.year, month)[1])
+    return period_dates(quarter_label(day))[1]
 
 
 def _rss(account: DemoAccount, point: date) -> bytes:

@@ -71,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
     from govwatch.cli.init import database_init
     from govwatch.cli.serve import serve
     from govwatch.engine.newmedia.dates import SHANGHAI
+    from govwatch.engine.periods import quarter_label
     from govwatch.web.inspections.selectors import inspection_pass_rate_text
     from govwatch.web.inspections.services import inspection_run
     from govwatch.web.newmedia.services import posts_fetch
@@ -115,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
             f"失败 {fetched.failed}，新增发文 {fetched.new}"
         )
     day = farm.scan_date
-    quarter = f"{day.year}Q{(day.month - 1) // 3 + 1}"
+    quarter = quarter_label(day)
     inspection = inspection_run(quarter, created_by="govwatch demo")
     print(f"[6/7] 检查 {quarter}：网站合格率 {inspection_pass_rate_text(inspection)}")
     results = inspection.results.select_related("site", "account")

@@ -84,6 +84,11 @@ def period_dates(
     return start, end
 
 
+def quarter_label(day: dt.date) -> str:
+    """The label of ``day``'s quarter ("2024Q3"), as ``period_dates`` reads it."""
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
 def months_covered(start: dt.date, end: dt.date) -> int:
     """Calendar months the period touches (May–June is 2): quotas are per month."""
     return (end.year - start.year) * 12 + end.month - start.month + 1

@@ -49,24 +49,20 @@ class ReprintRow:
 
 def _site_candidates(site_ids: list[int], since: dt.date) -> tuple[list[Candidate], set[int]]:
     """List items of the sites' scans made on or after ``since``, and which sites had one."""
+    runs = ScanRun.objects.filter(site_id__in=site_ids, scan_date__gte=since)
+    # A scan whose columns listed nothing still counts as having looked.
+    scanned = set(runs.values_list("site_id", flat=True))
     candidates: list[Candidate] = []
-    scanned: set[int] = set()
-    snapshots = ColumnSnapshot.objects.filter(run__site_id__in=site_ids, run__scan_date__gte=since)
-    rows = snapshots.values_list("run__site_id", "run__scan_date", "items")
+    rows = ColumnSnapshot.objects.filter(run__in=runs).values_list(
+        "run__site_id", "run__scan_date", "items"
+    )
     for site_id, scan_date, items in rows.order_by("run__scan_date").iterator(500):
-        scanned.add(site_id)
         for title, url, day in items:
             if not title:
                 continue
             when = dt.date.fromisoformat(day) if day else scan_date
             moment = dt.datetime.combine(when, dt.time.min, tzinfo=SHANGHAI)
             candidates.append(Candidate("site", str(site_id), title, url, moment))
-    # Sites scanned since then whose columns listed nothing still count as looked at.
-    scanned |= set(
-        ScanRun.objects.filter(site_id__in=site_ids, scan_date__gte=since).values_list(
-            "site_id", flat=True
-        )
-    )
     return candidates, scanned
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 
 from demo.farm import FarmServer, build_farm
 from demo.farm_registry import site_code, write_farm_registry
+from govwatch.engine.periods import quarter_label
 from govwatch.web.inspections.models import AuditEntry, Inspection, InspectionResult, Waiver
 from govwatch.web.inspections.selectors import (
     inspection_lists,
@@ -40,7 +41,7 @@ def farm_scanned(tmp_path: Path, settings) -> dict:
         )
     day = farm.scan_date
     return farm.truth | {
-        "quarter": f"{day.year}Q{(day.month - 1) // 3 + 1}",
+        "quarter": quarter_label(day),
         "month": f"{day:%Y-%m}",
     }
 

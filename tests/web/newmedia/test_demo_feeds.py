@@ -11,6 +11,7 @@ from demo.farm import FarmServer, build_farm
 from demo.farm.feeds import ACCOUNTS, quarter_end
 from demo.farm_registry import write_farm_registry
 from govwatch.engine.newmedia.dates import SHANGHAI
+from govwatch.engine.periods import quarter_label
 from govwatch.web.inspections.services import inspection_run
 from govwatch.web.newmedia.services import posts_fetch
 from govwatch.web.registry.models import Account
@@ -34,7 +35,7 @@ def test_demo_accounts_are_judged_as_planted(tmp_path: Path) -> None:
         )
     assert (report.ok, report.failed) == (len(ACCOUNTS) - 1, 1)
     day = farm.scan_date
-    inspection = inspection_run(f"{day.year}Q{(day.month - 1) // 3 + 1}")
+    inspection = inspection_run(quarter_label(day))
     truth = farm.truth["accounts"]
     for result in inspection.results.filter(account__in=accounts).select_related("account"):
         expected = truth[result.account.name]

@@ -10,6 +10,7 @@ import pytest
 
 from demo.farm import FarmServer, build_farm
 from demo.farm_registry import write_farm_registry
+from govwatch.engine.periods import quarter_label
 from govwatch.web.inspections.services import inspection_run
 from govwatch.web.registry.models import Site
 from govwatch.web.registry.services import registry_import
@@ -29,7 +30,7 @@ def test_bulletin_names_the_unqualified_site(tmp_path: Path, settings) -> None:
             Site.objects.all(), scan_date=farm.scan_date, fetch=server.fetch_config(), processes=1
         )
     day = farm.scan_date
-    inspection = inspection_run(f"{day.year}Q{(day.month - 1) // 3 + 1}")
+    inspection = inspection_run(quarter_label(day))
     files = bulletin_write(inspection, tmp_path / "out", doc_number="测试〔2024〕1号", pdf=False)
 
     document = docx.Document(str(files.docx))
