@@ -5,7 +5,9 @@ lexicons/README.md). Homophones come first because input-method errors (拼音�
 the most frequent cause of wrong characters in published text. pycorrector's homophone list
 misses many pairs (一/异, 煅/锻): `pinyin_homophones` adds every GB2312 character that shares
 its main toneless reading, from pypinyin's character table (lexicons/pinyin.txt, built by
-bench/text_build_data.py).
+bench/text_build_data.py). `fuzzy_homophones` goes one step further, to the pairs that fuzzy-pinyin
+input (模糊音: zh/z, ch/c, sh/s, -ing/-in, -eng/-en, -ang/-an) and regional accents make
+(开兴 for 开心, 四 for 是).
 """
 
 from __future__ import annotations
@@ -23,9 +25,16 @@ class ConfusionSets:
     other_tone: dict[str, frozenset[str]]
     shape: dict[str, frozenset[str]]
     toneless: dict[str, frozenset[str]] = field(default_factory=dict)  # pinyin_homophones()
+    fuzzy: dict[str, frozenset[str]] = field(default_factory=dict)  # fuzzy_homophones()
 
     def candidates(
-        self, ch: str, *, other_tone: bool = True, toneless: bool = False, shape: bool = True
+        self,
+        ch: str,
+        *,
+        other_tone: bool = True,
+        toneless: bool = False,
+        shape: bool = True,
+        fuzzy: bool = False,
     ) -> frozenset[str]:
         out = self.same_tone.get(ch, frozenset())
         if shape:
@@ -34,6 +43,8 @@ class ConfusionSets:
             out |= self.other_tone.get(ch, frozenset())
         if toneless:
             out |= self.toneless.get(ch, frozenset())
+        if fuzzy:
+            out |= self.fuzzy.get(ch, frozenset())
         return out - {ch}
 
 
@@ -107,10 +118,42 @@ def pinyin_homophones(*, all_readings: bool = False) -> dict[str, frozenset[str]
     return out
 
 
+# Fuzzy-pinyin folding (模糊音): the initials and finals that input methods offer to merge and
+# that speakers of many dialects do not tell apart. n/l and h/f were measured too and left out:
+# they brought false alarms in official prose for little recall (bench/text_bench.py).
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
+_FUZZY_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
+
+
+def fuzzy_reading(sound: str) -> str:
+    """A toneless reading folded to its fuzzy-pinyin class: shang → san, xing → xin."""
+    for long, short in _FUZZY_INITIALS:
+        if sound.startswith(long):
+            sound = short + sound[len(long) :]
+            break
+    for long, short in _FUZZY_FINALS:
+        if sound.endswith(long):
+            return sound[: -len(long)] + short
+    return sound
+
+
+def fuzzy_homophones() -> dict[str, frozenset[str]]:
+    """GB2312 characters whose main readings fall in one fuzzy-pinyin class (心/兴, 是/四,
+    山/伤); a set holds the character itself, as in `pinyin_homophones`."""
+    by_class: dict[str, set[str]] = {}
+    main = main_pinyin()
+    for ch, sound in main.items():
+        by_class.setdefault(fuzzy_reading(sound), set()).add(ch)
+    groups = {key: frozenset(chars) for key, chars in by_class.items()}
+    return {ch: groups[fuzzy_reading(sound)] for ch, sound in main.items()}
+
+
 @lru_cache(maxsize=1)
 def default_confusion() -> ConfusionSets:
     base = parse_confusion(
         (LEXICONS / "same_pinyin.txt").read_text(encoding="utf-8"),
         (LEXICONS / "same_stroke.txt").read_text(encoding="utf-8"),
     )
-    return ConfusionSets(base.same_tone, base.other_tone, base.shape, pinyin_homophones())
+    return ConfusionSets(
+        base.same_tone, base.other_tone, base.shape, pinyin_homophones(), fuzzy_homophones()
+    )

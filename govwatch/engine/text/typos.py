@@ -1,8 +1,8 @@
 """Suspected typos in ordinary words: confusion sets, a word list and a character-bigram model.
 
-Candidates come from one exact pass: every one-character confusable misspelling of a frequent
-word is precomputed into an Aho-Corasick automaton (a string that is itself a word is never a
-candidate). A misspelling may stand for several words; each reading is scored and the best one
+Candidates come from one exact pass: every one-character confusable misspelling (same or other
+tone, same toneless or fuzzy-pinyin reading, similar shape) of a frequent word is precomputed
+into an Aho-Corasick automaton (a string that is itself a word is never a candidate). A misspelling may stand for several words; each reading is scored and the best one
 kept. Hard rules first drop readings that published text explains otherwise (parallel wording,
 a character claimed by a word reaching outside the candidate, dates, enumerations 一是/二是,
 abbreviated institution names, items of a 、-separated list, place and person names, a
@@ -46,9 +46,9 @@ class TypoConfig:
     # Only words at least this frequent (in words.txt) are proposed as corrections, by length
     # (two, three, four characters): a near miss of a long word (an idiom, a fixed phrase) is
     # a typo far more often than a near miss of a two-character one.
-    min_word_freq: int = 200
-    min_word_freq_3: int = 100
-    min_word_freq_4: int = 50
+    min_word_freq: int = 80
+    min_word_freq_3: int = 40
+    min_word_freq_4: int = 20
     # Homophones with another tone (pycorrector's list) yield few typos per candidate: only
     # for words at least this frequent.
     other_tone_min_freq: int = 300
@@ -57,6 +57,8 @@ class TypoConfig:
     shape_max_len: int = 2
     # Also every character whose main pinyin reading is the same once tones are dropped.
     toneless: bool = True
+    # And every character in the same fuzzy-pinyin class (zh/z, -ing/-in ...: 开兴 for 开心).
+    fuzzy: bool = True
     # Only the N most frequent characters (by their weight in the word list) are proposed as
     # the wrong character: an input method offers common characters first, and rare ones
     # would multiply the candidates (0: no limit).
@@ -297,7 +299,11 @@ class TypoDetector:
                 subs = candidates.get((ch, other_tone, wide))
                 if subs is None:
                     found = conf.candidates(
-                        ch, other_tone=other_tone, toneless=cfg.toneless, shape=wide
+                        ch,
+                        other_tone=other_tone,
+                        toneless=cfg.toneless,
+                        shape=wide,
+                        fuzzy=cfg.fuzzy,
                     )
                     subs = candidates[ch, other_tone, wide] = tuple(
                         found & allowed if allowed else found

@@ -3,7 +3,13 @@ from __future__ import annotations
 import pytest
 
 from govwatch.engine.text.checker import TextCheckConfig, TextChecker
-from govwatch.engine.text.confusion import default_confusion, main_pinyin, pinyin_homophones
+from govwatch.engine.text.confusion import (
+    default_confusion,
+    fuzzy_homophones,
+    fuzzy_reading,
+    main_pinyin,
+    pinyin_homophones,
+)
 from govwatch.engine.text.typos import (
     TypoConfig,
     TypoDetector,
@@ -124,6 +130,43 @@ def test_pinyin_homophones_use_main_readings() -> None:
     assert "地" in pinyin_homophones(all_readings=True)["得"]
     assert "异" in default_confusion().candidates("一", toneless=True)
     assert "异" not in default_confusion().candidates("一", toneless=False)
+
+
+@pytest.mark.parametrize(
+    ("sound", "folded"),
+    [
+        ("xing", "xin"),  # -ing/-in
+        ("xin", "xin"),
+        ("sheng", "sen"),  # sh/s and -eng/-en together
+        ("zhang", "zan"),
+        ("chi", "ci"),
+        ("nan", "nan"),  # n/l is not folded
+        ("huang", "huan"),
+        ("hu", "hu"),  # h/f is not folded
+    ],
+)
+def test_fuzzy_reading(sound: str, folded: str) -> None:
+    assert fuzzy_reading(sound) == folded
+
+
+def test_fuzzy_homophones_join_fuzzy_pinyin_classes() -> None:
+    fuzzy = fuzzy_homophones()
+    assert "兴" in fuzzy["心"] and "心" in fuzzy["兴"]  # xin / xing
+    assert "四" in fuzzy["是"]  # si / shi
+    assert "兰" not in fuzzy["南"]  # lan / nan: not folded
+    conf = default_confusion()
+    assert "兴" in conf.candidates("心", toneless=True, fuzzy=True)
+    assert "兴" not in conf.candidates("心", toneless=True, fuzzy=False)
+
+
+def test_fuzzy_pinyin_candidates_only_when_enabled() -> None:
+    words = {"开心": 5000, "大家": 9000, "今天": 9000, "开": 500, "兴": 300, "心": 800}
+    model = TypoModel.from_words(words)
+    sentence = "今天大家都很开兴"
+    fuzzy = TypoDetector(model, config=TypoConfig(min_word_freq=100, threshold=-20.0))
+    assert ("开兴", "开心") in [(h.wrong, h.suggestion) for h in fuzzy.detect(sentence)]
+    plain = TypoDetector(model, config=TypoConfig(min_word_freq=100, threshold=-20.0, fuzzy=False))
+    assert ("开兴", "开心") not in [(h.wrong, h.suggestion) for h in plain.detect(sentence)]
 
 
 def test_shipped_data_files() -> None:
