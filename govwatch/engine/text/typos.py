@@ -618,6 +618,8 @@ _NUMBER_UNITS = frozenset("年月日时分秒号个条项件次元万亿名人�
 _ENUMERATION = frozenset("一二三四五六七八九十")  # 一是…二是…, 二要, 三抓
 _ENUMERATION_NEXT = frozenset("是要抓则")
 _INSTITUTION_SUFFIX = frozenset("局委办厅署")  # 教体局, 发改委: abbreviated institution names
+# Pronouns and particles: a 、-separated item holding one is a clause, not a name.
+_CLAUSE_CHARS = frozenset("我你他她它们的了是在有很都也就")
 # What separates the items of a list (、) and the clauses around them.
 _SEPARATORS = frozenset("、，。；：（）()|《》“”‘’「」 \t\n\u3000,;:!?！？")
 
@@ -648,7 +650,8 @@ def _enumeration(text: str, p: int) -> bool:
 
 def _list_item(text: str, p: int, longest: int = 8) -> bool:
     """Whether text[p] is inside a short item of a 、-separated list (names of people,
-    accounts, units: 县公安、魅力南彰、开封卫生健康)."""
+    accounts, units: 县公安、魅力南彰、开封卫生健康). An item with a pronoun or a particle
+    is a clause, not a name (我门烤肉、吃水果): it is checked like running text."""
     a = p
     while a > 0 and text[a - 1] not in _SEPARATORS and p - a < longest:
         a -= 1
@@ -659,7 +662,9 @@ def _list_item(text: str, p: int, longest: int = 8) -> bool:
         return False
     left = text[a - 1] if a > 0 else ""
     right = text[b] if b < len(text) else ""
-    return "、" in (left, right)
+    if "、" not in (left, right):
+        return False
+    return not any(ch in _CLAUSE_CHARS for ch in text[a:b])
 
 
 def _local_window(text: str, p: int, width: int = 8) -> tuple[str, int]:

@@ -111,6 +111,7 @@ def test_rules_each_explain_a_reading() -> None:
     assert _explained("市教体局", 1, 3, 1)  # abbreviated institution name
     assert _list_item("县公安、魅力南彰、开封", 6)
     assert not _list_item("我们在魅力南彰发布了很长的一段通知", 6)
+    assert not _list_item("到山上，我门烤肉、吃水果", 6)  # a clause (我), not a name
     assert not _explained("魅力南彰发布了通知", 2, 4, 3)
 
 
