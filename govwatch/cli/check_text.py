@@ -100,6 +100,9 @@ def run(args: argparse.Namespace) -> int:
         typo=None if args.no_typos else TextCheckConfig().typo,
         whitelist=_lines(args.whitelist),
     )
+    if config.typo is not None and sys.stderr.isatty():
+        # Building the typo candidates takes seconds (2.5 M patterns): say so on a terminal.
+        print("正在加载错别字模型（约 15 秒；加 --no-typos 可跳过）……", file=sys.stderr, flush=True)
     try:
         checker = TextChecker(config)
     except (RuleError, LexiconError) as exc:
