@@ -18,6 +18,7 @@ from govwatch.engine.text.findings import (
     severity_rank,
 )
 from govwatch.engine.text.sensitive import LexiconError
+from govwatch.engine.text.typos import TypoConfig
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: str) -> None:
@@ -49,6 +50,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: s
     parser.add_argument("--whitelist", type=Path, help="白名单文件，每行一个词")
     parser.add_argument("--dismissed", type=Path, help="已忽略问题的指纹文件，每行一个")
     parser.add_argument("--no-typos", action="store_true", help="不做统计错别字检测")
+    parser.add_argument(
+        "--typo-threshold",
+        type=float,
+        help="错别字判定阈值（默认 -2.0；调高更保守、误报更少，如 -1.0）",
+    )
     parser.add_argument("--no-sample-lexicon", action="store_true", help="不使用内置演示敏感词")
     parser.set_defaults(handler=run)
 
@@ -60,6 +66,14 @@ def _lines(path: Path | None) -> tuple[str, ...]:
         raise CommandError(f"找不到文件 {path}")
     raw = path.read_text(encoding="utf-8-sig")
     return tuple(ln.strip() for ln in raw.splitlines() if ln.strip() and not ln.startswith("#"))
+
+
+def _typo_config(threshold: float | None) -> TypoConfig:
+    if threshold is None:
+        return TypoConfig()
+    if not -20.0 <= threshold <= 20.0:
+        raise CommandError("--typo-threshold 应在 -20 到 20 之间")
+    return TypoConfig(threshold=threshold)
 
 
 def _read_input(name: str) -> str:
@@ -97,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         rule_files=tuple(args.rules),
         sensitive_files=tuple(args.lexicon),
         sample_sensitive=not args.no_sample_lexicon,
-        typo=None if args.no_typos else TextCheckConfig().typo,
+        typo=None if args.no_typos else _typo_config(args.typo_threshold),
         whitelist=_lines(args.whitelist),
     )
     if config.typo is not None and sys.stderr.isatty():

@@ -101,3 +101,12 @@ def test_user_terms_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     ]
     code, _, err = run(["check-text", str(page), "--terms", "nope=x"], capsys)
     assert code == 2 and "类别" in err
+
+
+def test_typo_threshold_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert check_text._typo_config(None).threshold == -2.0
+    assert check_text._typo_config(-1.0).threshold == -1.0
+    path = tmp_path / "page.txt"
+    path.write_text("召开会议。", encoding="utf-8")
+    code, out, err = run(["check-text", str(path), "--typo-threshold", "99"], capsys)
+    assert code == 2 and "--typo-threshold" in err and out == ""
