@@ -5,9 +5,9 @@ lexicons/README.md). Homophones come first because input-method errors (拼音�
 the most frequent cause of wrong characters in published text. pycorrector's homophone list
 misses many pairs (一/异, 煅/锻): `pinyin_homophones` adds every GB2312 character that shares
 its main toneless reading, from pypinyin's character table (lexicons/pinyin.txt, built by
-bench/text_build_data.py). `fuzzy_homophones` goes one step further, to the pairs that fuzzy-pinyin
-input (模糊音: zh/z, ch/c, sh/s, -ing/-in, -eng/-en, -ang/-an) and regional accents make
-(开兴 for 开心, 四 for 是).
+bench/text_build_data.py). `fuzzy_homophones` goes one step further, to the pairs that
+fuzzy-pinyin input (模糊音: zh/z, ch/c, sh/s, -ing/-in, -eng/-en, -ang/-an) and regional
+accents make (开兴 for 开心, 四 for 是).
 """
 
 from __future__ import annotations
@@ -119,8 +119,8 @@ def pinyin_homophones(*, all_readings: bool = False) -> dict[str, frozenset[str]
 
 
 # Fuzzy-pinyin folding (模糊音): the initials and finals that input methods offer to merge and
-# that speakers of many dialects do not tell apart. n/l and h/f were measured too and left out:
-# they brought false alarms in official prose for little recall (bench/text_bench.py).
+# that speakers of many dialects do not tell apart. n/l was measured too and left out: it
+# brought false alarms in the seed bulletins for little recall; h/f was not tried.
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
 _FUZZY_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
 
