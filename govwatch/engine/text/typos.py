@@ -3,8 +3,9 @@
 Candidates come from one exact pass: every one-character confusable misspelling (same or other
 tone, same toneless or fuzzy-pinyin reading, similar shape) of a frequent word is precomputed
 into an Aho-Corasick automaton (a string that is itself a word is never a candidate). A
-misspelling may stand for several words; each reading is scored and the best one kept. Hard rules first drop readings that published text explains otherwise (parallel wording,
-a character claimed by a word reaching outside the candidate, dates, enumerations 一是/二是,
+misspelling may stand for several words; each reading is scored and the best one kept. Hard
+rules first drop readings that published text explains otherwise (parallel wording, a
+character claimed by a word reaching outside the candidate, dates, enumerations 一是/二是,
 abbreviated institution names, items of a 、-separated list, place and person names, a
 candidate the text repeats). The rest are scored by a linear model over thirteen features:
   - how much more probable the corrected word is than the best reading of the original span as
