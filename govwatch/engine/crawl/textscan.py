@@ -34,19 +34,10 @@ def page_text_hits(
     url: str, text: str, *, max_chars: int = MAX_CHARS, page_url: str = ""
 ) -> list[PageTextHit]:
     # Imported here: a scan without check_text never loads the text checks' modules.
-    from govwatch.engine.text.bulk import distinct_findings
+    from govwatch.engine.text.bulk import distinct_findings, hit_fields
 
     return [
-        PageTextHit(
-            url=url,
-            code=f.code,
-            category=f.category,
-            severity=f.severity,
-            text=f.text,
-            suggestion=f.suggestion,
-            context=f.context,
-            page_url=page_url,
-        )
+        PageTextHit(url=url, page_url=page_url, **hit_fields(f))
         for f in distinct_findings(text, max_chars)
     ]
 

@@ -6,23 +6,14 @@ one checker per process); the hits are stored with the post as JSON.
 
 from __future__ import annotations
 
-from typing import TypedDict
-
-from govwatch.engine.text.bulk import distinct_findings
+from govwatch.engine.text.bulk import HitFields, distinct_findings, hit_fields
 
 # A post longer than this is checked on its beginning only (long articles repeat).
 MAX_CHARS = 20_000
 
 
-class PostTextHit(TypedDict):
-    """One hit as stored with the post (JSON)."""
-
-    code: str
-    category: str
-    severity: str
-    text: str
-    suggestion: str
-    context: str
+# One hit as stored with the post (JSON).
+PostTextHit = HitFields
 
 
 def post_text_hits(title: str, text: str) -> list[PostTextHit]:
@@ -30,14 +21,4 @@ def post_text_hits(title: str, text: str) -> list[PostTextHit]:
     body = f"{title}\n{text}" if title and text else title or text
     if not body.strip():
         return []
-    return [
-        PostTextHit(
-            code=f.code,
-            category=f.category,
-            severity=f.severity,
-            text=f.text,
-            suggestion=f.suggestion,
-            context=f.context,
-        )
-        for f in distinct_findings(body, MAX_CHARS)
-    ]
+    return [hit_fields(f) for f in distinct_findings(body, MAX_CHARS)]

@@ -9,9 +9,32 @@ for a site-wide scan or a million posts.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TypedDict
 
 from govwatch.engine.text.checker import TextCheckConfig, TextChecker
 from govwatch.engine.text.findings import Finding
+
+
+class HitFields(TypedDict):
+    """What a bulk job keeps of a finding: a post stores it as JSON, a page hit adds URLs."""
+
+    code: str
+    category: str
+    severity: str
+    text: str  # as shown: privacy hits are masked
+    suggestion: str
+    context: str
+
+
+def hit_fields(finding: Finding) -> HitFields:
+    return HitFields(
+        code=finding.code,
+        category=finding.category,
+        severity=finding.severity,
+        text=finding.text,
+        suggestion=finding.suggestion,
+        context=finding.context,
+    )
 
 
 @lru_cache(maxsize=1)
