@@ -30,6 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from govwatch.engine.clock import BEIJING  # noqa: E402
 from govwatch.engine.newmedia.activity import (  # noqa: E402
     Activity,
     ActivityIndex,
@@ -38,7 +39,6 @@ from govwatch.engine.newmedia.activity import (  # noqa: E402
 )
 from govwatch.engine.newmedia.adapters.base import Post, Source  # noqa: E402
 from govwatch.engine.newmedia.adapters.export import iter_csv_text, iter_export_rows  # noqa: E402
-from govwatch.engine.newmedia.dates import SHANGHAI  # noqa: E402
 
 PLATFORMS = [("微信公众号", 2), ("新浪微博", 2), ("抖音", 1), ("头条", 1)]
 WINDOW = Window(date(2024, 1, 1), date(2024, 3, 31))
@@ -51,7 +51,7 @@ def peak_mb() -> float:
 
 def generate(path: Path, accounts: int, posts: int, seed: int = 7) -> int:
     rng = random.Random(seed)
-    start = datetime(2023, 12, 1, tzinfo=SHANGHAI)
+    start = datetime(2023, 12, 1, tzinfo=BEIJING)
     span_minutes = 130 * 24 * 60
     rows = 0
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -104,7 +104,7 @@ def ingest(path: Path) -> tuple[ActivityIndex, dict[str, str], int, int]:
 def naive(posts: tuple[datetime, ...], window: Window, rule: ActivityRule) -> tuple[object, ...]:
     """Per day, rescan the list: what one writes first, O(days × posts) per account."""
     days = [window.start + timedelta(days=i) for i in range(window.days)]
-    local = [p.astimezone(SHANGHAI).date() for p in posts]
+    local = [p.astimezone(BEIJING).date() for p in posts]
     daily = tuple(sum(1 for p in local if p == day) for day in days)
     week = tuple(sum(1 for p in local if day - timedelta(days=6) <= p <= day) for day in days)
     span = timedelta(days=rule.window_days - 1)

@@ -160,7 +160,7 @@ def main() -> None:
         setup(work / "var")
         from django.conf import settings
 
-        from govwatch.engine.newmedia.dates import SHANGHAI
+        from govwatch.engine.clock import BEIJING
         from govwatch.web.newmedia.models import Post
         from govwatch.web.newmedia.services import account_observations, posts_import
 
@@ -192,7 +192,7 @@ def main() -> None:
         t_again = time.perf_counter() - t0
         print(f"重复导入前 10 万行：新增 {again.new}，重复 {again.duplicate}，{t_again:.1f} s")
 
-        point = dt.datetime.combine(POINT_DAY, dt.time(18), tzinfo=SHANGHAI)
+        point = dt.datetime.combine(POINT_DAY, dt.time(18), tzinfo=BEIJING)
         t0 = time.perf_counter()
         observed = account_observations(point, POINT_DAY - dt.timedelta(days=90))
         t_obs = time.perf_counter() - t0

@@ -20,7 +20,7 @@ from email.utils import format_datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
-from govwatch.engine.newmedia.dates import SHANGHAI
+from govwatch.engine.clock import BEIJING
 from govwatch.engine.periods import period_dates, quarter_label
 
 FEED_HOST = "newmedia.demo.gov.cn"
@@ -90,7 +90,7 @@ def _rss(account: DemoAccount, point: date) -> bytes:
     day, number = start, 0
     while day <= last:
         number += 1
-        moment = datetime(day.year, day.month, day.day, 9, 30, tzinfo=SHANGHAI)
+        moment = datetime(day.year, day.month, day.day, 9, 30, tzinfo=BEIJING)
         title = f"{account.name}工作动态（第{number}期）"
         if account.wrong_title and number == 30:  # one post, inside the quarter
             title = WRONG_TITLE

@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     from demo.farm_registry import site_code, write_farm_registry
     from govwatch.cli.init import database_init
     from govwatch.cli.serve import serve
-    from govwatch.engine.newmedia.dates import SHANGHAI
+    from govwatch.engine.clock import BEIJING
     from govwatch.engine.periods import quarter_label
     from govwatch.web.inspections.selectors import inspection_pass_rate_text
     from govwatch.web.inspections.services import inspection_run
@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
         sites_scan(sites, scan_date=farm.scan_date, fetch=server.fetch_config(), progress=progress)
         # The feeds are read as at the quarter's end, the accounts' monitoring point.
         point = quarter_end(farm.scan_date)
-        moment = dt.datetime.combine(point, dt.time(23, 0), tzinfo=SHANGHAI)
+        moment = dt.datetime.combine(point, dt.time(23, 0), tzinfo=BEIJING)
         accounts = Account.objects.filter(name__in=[a.name for a in ACCOUNTS])
         fetched = posts_fetch(accounts, now=moment, fetch=server.fetch_config())
         print(

@@ -25,9 +25,8 @@ from govwatch.engine.calendars import (
     load_arrangements,
     shipped_calendar_files,
 )
+from govwatch.engine.clock import BEIJING
 
-# Mainland China has no daylight saving; a fixed offset is exact.
-CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
 PACKAGE_SOURCE = f"chinesecalendar {chinese_calendar.__version__}"
 _PACKAGE_FIRST_YEAR = min(chinese_calendar.holidays).year
 _PACKAGE_LAST_YEAR = max(chinese_calendar.holidays).year
@@ -66,7 +65,7 @@ def china_date(value: dt.date | dt.datetime) -> dt.date:
     """The calendar date in Beijing time; naive datetimes are taken as Beijing time already."""
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(CHINA_TZ)
+            value = value.astimezone(BEIJING)
         return value.date()
     return value
 

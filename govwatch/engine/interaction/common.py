@@ -6,7 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from govwatch.engine.workdays import CHINA_TZ, china_date
+from govwatch.engine.clock import BEIJING
+from govwatch.engine.workdays import china_date
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def parse_timestamp(text: str) -> dt.datetime:
 def china_naive(moment: dt.datetime) -> dt.datetime:
     """Beijing wall-clock time without tzinfo, so naive and aware records compare safely."""
     if moment.tzinfo is not None:
-        return moment.astimezone(CHINA_TZ).replace(tzinfo=None)
+        return moment.astimezone(BEIJING).replace(tzinfo=None)
     return moment
 
 

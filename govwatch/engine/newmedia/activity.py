@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import accumulate
 
-from govwatch.engine.newmedia.dates import SHANGHAI
+from govwatch.engine.clock import BEIJING
 
 WEEK_DAYS = 7
 
@@ -79,8 +79,8 @@ class Activity:
 def _local(moment: datetime) -> datetime:
     # Naive times are Beijing time; making them aware keeps one convention per account.
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=SHANGHAI)
-    return moment.astimezone(SHANGHAI)
+        return moment.replace(tzinfo=BEIJING)
+    return moment.astimezone(BEIJING)
 
 
 def activity_from_local(

@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from govwatch.engine.clock import BEIJING
 
 _CN = re.compile(
     r"^\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -34,7 +33,7 @@ def _zone(text: str | None, default: tzinfo) -> tzinfo:
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
 
 
-def parse_post_time(value: object, default_tz: tzinfo = SHANGHAI) -> datetime | None:
+def parse_post_time(value: object, default_tz: tzinfo = BEIJING) -> datetime | None:
     """A timezone-aware datetime, or None when ``value`` is not a recognisable time.
 
     ``value`` may be a string, a datetime (naive means ``default_tz``), a date (midnight)
@@ -92,4 +91,4 @@ def local_date(moment: datetime) -> date:
     """The Beijing natural day of ``moment`` (naive values are taken as Beijing time)."""
     if moment.tzinfo is None:
         return moment.date()
-    return moment.astimezone(SHANGHAI).date()
+    return moment.astimezone(BEIJING).date()

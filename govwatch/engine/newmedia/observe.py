@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from govwatch.engine.checks.inputs import AccountObservation, Platform, TextHit
+from govwatch.engine.clock import BEIJING
 from govwatch.engine.newmedia.adapters.base import Post
-from govwatch.engine.newmedia.dates import SHANGHAI
 from govwatch.engine.newmedia.health import HealthSummary
 
 
@@ -61,9 +61,7 @@ def account_observation(
             for p in posts
             if not isinstance(p, Post) or p.account_id == account_meta.account_id
         )
-        local = (
-            p.astimezone(SHANGHAI) if p.tzinfo else p.replace(tzinfo=SHANGHAI) for p in selected
-        )
+        local = (p.astimezone(BEIJING) if p.tzinfo else p.replace(tzinfo=BEIJING) for p in selected)
         times = tuple(sorted(p.replace(tzinfo=None) if naive else p for p in local))
     return AccountObservation(
         account_id=account_meta.account_id,

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from govwatch.engine.checks.inputs import CheckContext
+from govwatch.engine.clock import BEIJING
 from govwatch.engine.findings import Finding
-from govwatch.engine.newmedia.dates import SHANGHAI
 from govwatch.engine.periods import PeriodError as PeriodError  # re-exported for callers
 from govwatch.engine.periods import period_dates
 from govwatch.engine.profiles import (
@@ -23,6 +23,7 @@ from govwatch.engine.profiles import (
     score_account,
     score_site,
 )
+from govwatch.web.config.engine import check_context
 from govwatch.web.inspections.models import (
     AuditEntry,
     Inspection,
@@ -36,7 +37,6 @@ from govwatch.web.newmedia.selectors import account_observations
 from govwatch.web.registry.models import Account, Site, Unit
 from govwatch.web.scans.models import ScanRun
 from govwatch.web.scans.observe import site_observation
-from govwatch.web.scans.services import check_context
 
 COUNTING = ("open", "confirmed")  # dismissed and waived findings do not count
 
@@ -244,7 +244,7 @@ def _accounts_judge(inspection: Inspection, parsed: Period, profile: Profile) ->
     accounts = _accounts_in_scope(inspection)
     if not accounts:
         return
-    point = datetime.combine(parsed.end, time(23, 59, 59), tzinfo=SHANGHAI)
+    point = datetime.combine(parsed.end, time(23, 59, 59), tzinfo=BEIJING)
     stored = Post.objects.filter(account__in=accounts).values_list("account_id", flat=True)
     with_posts = set(stored.distinct())
     ctx = CheckContext(monitoring_point=point, period_start=parsed.start)

@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from govwatch.engine.calendars import CalendarFileError, YearArrangement, arrangement_from_mapping
+from govwatch.engine.clock import BEIJING
 from govwatch.engine.interaction import consultations as C
 from govwatch.engine.interaction import messages as M
-from govwatch.engine.workdays import CHINA_TZ
 from govwatch.web.registry.models import Account, Site, Unit
 
 BOX_CHOICES = [(box.value, label) for box, label in M.BOX_LABELS_ZH.items()]
@@ -225,4 +225,4 @@ class CitizenMessage(models.Model):
 
 def aware(moment: dt.datetime) -> dt.datetime:
     """Spreadsheet times carry no zone and are Beijing wall-clock time (engine convention)."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=CHINA_TZ)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=BEIJING)

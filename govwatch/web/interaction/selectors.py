@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from govwatch.engine.clock import BEIJING
 from govwatch.engine.interaction import consultations as C
 from govwatch.engine.interaction import messages as M
-from govwatch.engine.workdays import CHINA_TZ
 from govwatch.web.interaction.models import CalendarYear, CitizenMessage, ConsultationTest
 
 
 def _day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """[start 00:00, end+1 00:00) in Beijing time: periods are Beijing calendar dates."""
-    first = dt.datetime.combine(start, dt.time.min, tzinfo=CHINA_TZ)
-    after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=CHINA_TZ)
+    first = dt.datetime.combine(start, dt.time.min, tzinfo=BEIJING)
+    after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=BEIJING)
     return first, after
 
 

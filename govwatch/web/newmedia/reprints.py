@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from govwatch.engine.newmedia.dates import SHANGHAI
+from govwatch.engine.clock import BEIJING
 from govwatch.engine.newmedia.reprint import (
     STATUS_ZH,
     Candidate,
@@ -61,7 +61,7 @@ def _site_candidates(site_ids: list[int], since: dt.date) -> tuple[list[Candidat
             if not title:
                 continue
             when = dt.date.fromisoformat(day) if day else scan_date
-            moment = dt.datetime.combine(when, dt.time.min, tzinfo=SHANGHAI)
+            moment = dt.datetime.combine(when, dt.time.min, tzinfo=BEIJING)
             candidates.append(Candidate("site", str(site_id), title, url, moment))
     return candidates, scanned
 
@@ -77,7 +77,7 @@ def reprint_results(task: ReprintTask) -> list[ReprintRow]:
     owners |= {
         ("site", str(s.pk)): (s.name, (s.supervising_unit or s.operating_unit).name) for s in sites
     }
-    since = dt.datetime.combine(task.published_on, dt.time.min, tzinfo=SHANGHAI)
+    since = dt.datetime.combine(task.published_on, dt.time.min, tzinfo=BEIJING)
     candidates = [
         Candidate("account", str(account_id), title, url, published_at)
         for account_id, title, url, published_at in Post.objects.filter(

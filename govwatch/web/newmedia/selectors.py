@@ -9,7 +9,7 @@ from typing import Final
 from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 
 from govwatch.engine.checks.inputs import AccountObservation, Platform, TextHit
-from govwatch.engine.newmedia.dates import SHANGHAI
+from govwatch.engine.clock import BEIJING
 from govwatch.engine.newmedia.health import FetchAttempt as AttemptValue
 from govwatch.engine.newmedia.health import HealthSummary, summarize
 from govwatch.engine.newmedia.observe import AccountMeta, account_observation
@@ -119,7 +119,7 @@ def source_health(
     grouped: dict[int, list[AttemptValue]] = {i: [] for i in ids}
     for account_id, at, ok, error, status, detail in rows.iterator(chunk_size=5000):
         # Beijing time, so describe_zh() says 「自 2024-02-25 18:00 起」 as the office reads it.
-        local = at.astimezone(SHANGHAI)
+        local = at.astimezone(BEIJING)
         grouped[account_id].append(AttemptValue(local, ok, error, status, detail))
     return {i: summarize(str(i), attempts) for i, attempts in grouped.items()}
 
@@ -171,7 +171,7 @@ def account_observations(
     ids = [a.pk for a in chosen]
     since = start = None
     if period_start is not None:
-        start = dt.datetime.combine(period_start, dt.time.min, tzinfo=SHANGHAI)
+        start = dt.datetime.combine(period_start, dt.time.min, tzinfo=BEIJING)
         since = start - LOOKBACK
     times = post_times(ids if accounts is not None else None, since, monitoring_point)
     feed_ids = [a.pk for a in chosen if a.ingestion_source == "feed"]

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from govwatch.engine.clock import BEIJING
 from govwatch.engine.fetch import FetchConfig, Fetcher
 from govwatch.engine.newmedia.activity import Activity, ActivityIndex, ActivityRule, Window
 from govwatch.engine.newmedia.adapters.base import Post as EnginePost
@@ -24,8 +25,8 @@ from govwatch.engine.newmedia.adapters.base import Rejected, Source
 from govwatch.engine.newmedia.adapters.feed import FeedOutcome, fetch_feed
 from govwatch.engine.newmedia.adapters.push import PushAuthError, PushPayloadError, parse_payload
 from govwatch.engine.newmedia.content import post_text_hits
-from govwatch.engine.newmedia.dates import SHANGHAI
 from govwatch.engine.newmedia.health import HealthSummary
+from govwatch.web.config.engine import fetch_config
 from govwatch.web.newmedia.importing import (
     PostsImportError,
     PostsImportReport,
@@ -49,7 +50,6 @@ from govwatch.web.newmedia.selectors import (
 )
 from govwatch.web.newmedia.sightings import sighting_record
 from govwatch.web.registry.models import Account
-from govwatch.web.scans.observe import fetch_config
 
 Progress = Callable[[int, int, Account], None]
 
@@ -200,7 +200,7 @@ def posts_text_check(
     posts = Post.objects.order_by("pk")
     if since is not None:
         posts = posts.filter(
-            published_at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=SHANGHAI)
+            published_at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=BEIJING)
         )
     total = posts.count()
     checked = with_hits = changed = 0
@@ -287,8 +287,8 @@ def posts_push(account: Account, token: str | None, payload: bytes) -> PushRepor
 
 
 def _window_bounds(window: Window) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(window.start, dt.time.min, tzinfo=SHANGHAI)
-    end = dt.datetime.combine(window.end, dt.time.max, tzinfo=SHANGHAI)
+    start = dt.datetime.combine(window.start, dt.time.min, tzinfo=BEIJING)
+    end = dt.datetime.combine(window.end, dt.time.max, tzinfo=BEIJING)
     return start, end
 
 

@@ -10,12 +10,9 @@ import re
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from django.conf import settings
-from django.utils import timezone
-
 from govwatch.engine.checks import inputs as I
-from govwatch.engine.crawl import ColumnSpec, ScanConfig, SiteSpec
-from govwatch.engine.fetch.types import FetchConfig
+from govwatch.engine.clock import beijing, day_end
+from govwatch.engine.crawl import ColumnSpec, SiteSpec
 from govwatch.web.registry.models import Site
 from govwatch.web.scans.models import ScanRun
 
@@ -60,21 +57,6 @@ def site_spec(site: Site) -> SiteSpec:
     )
 
 
-def fetch_config() -> FetchConfig:
-    host_map = []
-    for pair in settings.GOVWATCH_RESOLVE:
-        host, _, target = pair.partition("=")
-        if host and target:
-            host_map.append((host.strip().lower(), target.strip()))
-    return FetchConfig(allow_hosts=tuple(settings.GOVWATCH_ALLOW_HOSTS), host_map=tuple(host_map))
-
-
-def scan_config(scan_date: date, fetch: FetchConfig, **overrides: object) -> ScanConfig:
-    # Page text goes through the content checks unless a caller turns it off.
-    overrides.setdefault("check_text", True)
-    return ScanConfig(fetch=fetch, scan_date=scan_date, **overrides)  # type: ignore[arg-type]
-
-
 def _facts(run: ScanRun) -> I.SiteFacts:
     if not run.home_fetched:
         return I.SiteFacts()  # nothing could be determined: unknown, not missing
@@ -89,7 +71,7 @@ def _facts(run: ScanRun) -> I.SiteFacts:
 
 
 def _local(moment: datetime) -> datetime:
-    return timezone.localtime(moment).replace(tzinfo=None)
+    return beijing(moment)
 
 
 def interaction_observations(
@@ -137,11 +119,9 @@ def interaction_observations(
 
 def site_observation(run: ScanRun, period_start: date | None = None) -> I.SiteObservation:
     site = run.site
-    point = datetime.combine(run.scan_date, datetime.max.time()).replace(microsecond=0)
-    since = point - AVAILABILITY_WINDOW
-    # Probes accumulate for ever: read only the window. The checks count natural days in
-    # Beijing local time, naive (see checks.inputs).
-    window = (timezone.make_aware(since), timezone.make_aware(point))
+    point = day_end(run.scan_date)
+    # Probes accumulate for ever: read only the window.
+    window = (point - AVAILABILITY_WINDOW, point)
     probes = tuple(
         I.Probe(at=_local(p.at), ok=p.ok, elapsed_s=p.elapsed)
         for p in site.probes.filter(at__range=window).order_by("at")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from datetime import date, datetime, time
+from datetime import date
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -18,12 +18,10 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
 
-from govwatch.engine.checks.inputs import CheckContext
 from govwatch.engine.crawl import ScanConfig, SiteScanResult, SiteSpec, SqliteStateStore, scan_site
 from govwatch.engine.fetch.types import FetchConfig
-from govwatch.engine.profiles import Profile, load_profile, run_checks
-from govwatch.engine.workdays import WorkCalendar
-from govwatch.web.interaction.services import work_calendar_load
+from govwatch.engine.profiles import Profile, run_checks
+from govwatch.web.config.engine import check_context, profile_load, scan_config
 from govwatch.web.registry.models import Site
 from govwatch.web.scans import observe
 from govwatch.web.scans.models import ColumnSnapshot, LinkProblem, Probe, ScanFinding, ScanRun
@@ -43,18 +41,6 @@ def _scan_in_worker(spec: SiteSpec, config: ScanConfig, state_path: str) -> Site
         return scan_site(spec, config, store)
     finally:
         store.close()
-
-
-def check_context(
-    scan_date: date, *, period_start: date | None = None, calendar: WorkCalendar | None = None
-) -> CheckContext:
-    """Checks judge a scan at the end of its day, on the official working-day calendar."""
-    calendar = calendar or work_calendar_load()
-    return CheckContext(
-        monitoring_point=datetime.combine(scan_date, time(23, 59, 59)),
-        period_start=period_start,
-        count_working_days=calendar.working_days_between,
-    )
 
 
 def scan_findings_compute(run: ScanRun, profile: Profile) -> list[ScanFinding]:
@@ -169,9 +155,9 @@ def sites_scan(
     FETCH replaces the fetch settings built from the environment (the demo passes the
     farm's host map this way).
     """
-    profile = load_profile(profile_name or settings.GOVWATCH_PROFILE)
+    profile = profile_load(profile_name)
     scan_date = scan_date or timezone.localdate()
-    config = observe.scan_config(scan_date, fetch or observe.fetch_config(), **config_overrides)
+    config = scan_config(scan_date, fetch, **config_overrides)
     state_dir = Path(settings.GOVWATCH_CRAWL_STATE_DIR)
     state_dir.mkdir(parents=True, exist_ok=True)
     todo = [(site, observe.site_spec(site)) for site in sites]

@@ -10,20 +10,20 @@ import pytest
 from govwatch.engine.checks.accounts.nma003_posting_rhythm import Params as RhythmParams
 from govwatch.engine.checks.accounts.nma003_posting_rhythm import check as rhythm_check
 from govwatch.engine.checks.inputs import AccountObservation, CheckContext
+from govwatch.engine.clock import BEIJING
 from govwatch.engine.newmedia.activity import (
     ActivityIndex,
     ActivityRule,
     Window,
     compute_activity,
 )
-from govwatch.engine.newmedia.dates import SHANGHAI
 
 START, END = date(2024, 2, 1), date(2024, 2, 29)  # a leap February: 29 days
 WINDOW = Window(START, END)
 
 
 def at(day: date, hour: int = 12, minute: int = 0, second: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute, second), tzinfo=SHANGHAI)
+    return datetime.combine(day, time(hour, minute, second), tzinfo=BEIJING)
 
 
 def d(n: int) -> date:
@@ -118,7 +118,7 @@ def test_single_day_window_and_invalid_input() -> None:
 
 def _naive(posts: list[datetime], window: Window, rule: ActivityRule) -> tuple[object, ...]:
     days = [window.start + timedelta(days=i) for i in range(window.days)]
-    local = [p.astimezone(SHANGHAI).date() for p in posts]
+    local = [p.astimezone(BEIJING).date() for p in posts]
     daily = tuple(sum(1 for p in local if p == day) for day in days)
     week = tuple(sum(1 for p in local if day - timedelta(days=6) <= p <= day) for day in days)
     span = timedelta(days=rule.window_days - 1)

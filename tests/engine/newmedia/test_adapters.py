@@ -9,6 +9,7 @@ from datetime import datetime
 import openpyxl
 import pytest
 
+from govwatch.engine.clock import BEIJING
 from govwatch.engine.newmedia.adapters.base import AccountProfile, Adapter, Post, Source, dedupe
 from govwatch.engine.newmedia.adapters.export import ExportAdapter, ExportFileError, parse_export
 from govwatch.engine.newmedia.adapters.feed import (
@@ -24,7 +25,6 @@ from govwatch.engine.newmedia.adapters.push import (
     check_token,
     parse_payload,
 )
-from govwatch.engine.newmedia.dates import SHANGHAI
 from tests.engine.newmedia.feedserver import ATOM, JSON_FEED, MALFORMED, RSS, UNSAFE
 
 EXPORT = Source("export-1", "export")
@@ -45,7 +45,7 @@ def test_csv_export_utf8_and_gbk() -> None:
             ("和美邢庄", "wechat", True),
             ("尉氏交警", "douyin", False),
         ]
-        assert batch.posts[1].published_at == datetime(2024, 2, 21, 9, 0, tzinfo=SHANGHAI)
+        assert batch.posts[1].published_at == datetime(2024, 2, 21, 9, 0, tzinfo=BEIJING)
         assert [r.where for r in batch.rejected] == ["第4行", "第5行", "第6行"]
         assert "账号为空" in batch.rejected[0].reason_zh
         assert "发布时间无法识别" in batch.rejected[1].reason_zh
@@ -68,7 +68,7 @@ def test_xlsx_export_with_datetime_cells_and_account_mapping() -> None:
     assert [(p.account_id, p.platform, p.is_original) for p in batch.posts] == [
         ("acct-17", "weibo", False)
     ]
-    assert batch.posts[0].published_at == datetime(2024, 2, 22, 20, 30, tzinfo=SHANGHAI)
+    assert batch.posts[0].published_at == datetime(2024, 2, 22, 20, 30, tzinfo=BEIJING)
     assert batch.rejected[0].reason_zh == "账号未登记：陌生账号"
 
 
@@ -84,9 +84,9 @@ def test_dedupe_keys_are_stable_and_make_reimport_idempotent() -> None:
     seen: set[str] = set()
     assert len(dedupe(batch.posts, seen)) == 2
     assert dedupe(parse_export(CSV.encode(), EXPORT).posts, seen) == []
-    when = datetime(2024, 2, 20, 8, 0, tzinfo=SHANGHAI)
+    when = datetime(2024, 2, 20, 8, 0, tzinfo=BEIJING)
     by_url = Post("a", "wechat", when, url="HTTPS://MP.example.cn/1#frag")
-    same = Post("a", "wechat", when.astimezone(SHANGHAI), url="https://mp.example.cn/1")
+    same = Post("a", "wechat", when.astimezone(BEIJING), url="https://mp.example.cn/1")
     assert by_url.dedupe_key == same.dedupe_key
     assert Post("a", "weibo", when, post_id="9").dedupe_key == "weibo:id:9"
     # Same id on two platforms is two posts.

@@ -6,9 +6,10 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from govwatch.engine.newmedia.dates import SHANGHAI, local_date, parse_post_time
+from govwatch.engine.clock import BEIJING
+from govwatch.engine.newmedia.dates import local_date, parse_post_time
 
-BJ = SHANGHAI
+BJ = BEIJING
 
 
 @pytest.mark.parametrize(

@@ -10,17 +10,17 @@ from datetime import datetime, timedelta
 import pytest
 
 from govwatch.engine.checks.inputs import CheckContext
+from govwatch.engine.clock import BEIJING
 from govwatch.engine.fetch import FetchConfig, Fetcher
 from govwatch.engine.newmedia.adapters.base import Source, dedupe
 from govwatch.engine.newmedia.adapters.feed import FeedOutcome, fetch_feeds
-from govwatch.engine.newmedia.dates import SHANGHAI
 from govwatch.engine.newmedia.health import FetchAttempt, summarize
 from govwatch.engine.newmedia.observe import AccountMeta, account_observation
 from govwatch.engine.profiles.judge import run_checks
 from govwatch.engine.profiles.loader import load_profile
 from tests.engine.newmedia.feedserver import FeedServer
 
-NOW = datetime(2024, 2, 25, 18, 0, tzinfo=SHANGHAI)
+NOW = datetime(2024, 2, 25, 18, 0, tzinfo=BEIJING)
 
 FEEDS = {
     # source_id: (path, account_id, platform)
@@ -78,7 +78,7 @@ def test_good_feeds_are_ingested(outcomes: dict[str, FeedOutcome]) -> None:
     assert rss.batch.posts[0].text == "会议要求……"
     assert rss.batch.posts[0].post_id == "wx-a1"
     # 02:00 GMT is 10:00 in Beijing, the same natural day.
-    assert rss.batch.posts[1].published_at.astimezone(SHANGHAI).hour == 10
+    assert rss.batch.posts[1].published_at.astimezone(BEIJING).hour == 10
     assert [r.reason_zh for r in rss.batch.rejected] == ["缺少发布时间"]
 
     atom = outcomes["atom"].batch.posts
@@ -87,11 +87,11 @@ def test_good_feeds_are_ingested(outcomes: dict[str, FeedOutcome]) -> None:
         ("tag:weibo,2024:2", "https://weibo.example.cn/2"),
     ]
     # 21:15 UTC on the 22nd is the 23rd in Beijing.
-    assert atom[1].published_at.astimezone(SHANGHAI).day == 23
+    assert atom[1].published_at.astimezone(BEIJING).day == 23
 
     feed = outcomes["json"].batch.posts
     assert [p.title for p in feed] == ["元宵节活动安排", "二月农事"]
-    assert feed[1].published_at == datetime(2024, 2, 25, 8, 5, tzinfo=SHANGHAI)
+    assert feed[1].published_at == datetime(2024, 2, 25, 8, 5, tzinfo=BEIJING)
     assert feed[1].text == "农事"
     assert all(p.account_id == "kf-toutiao" and p.platform == "toutiao" for p in feed)
 

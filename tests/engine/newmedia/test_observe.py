@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from govwatch.engine.clock import BEIJING
 from govwatch.engine.newmedia.adapters.base import Post
-from govwatch.engine.newmedia.dates import SHANGHAI
 from govwatch.engine.newmedia.health import FetchAttempt, summarize
 from govwatch.engine.newmedia.observe import AccountMeta, account_observation
 
@@ -16,7 +16,7 @@ LATE_UTC = datetime(2024, 2, 24, 17, 0, tzinfo=UTC)  # 01:00 on the 25th in Beij
 def test_posts_in_beijing_time_sorted_and_filtered_by_account() -> None:
     posts = [
         Post("wx-1", "wechat", LATE_UTC),
-        Post("wx-2", "wechat", datetime(2024, 2, 20, tzinfo=SHANGHAI)),
+        Post("wx-2", "wechat", datetime(2024, 2, 20, tzinfo=BEIJING)),
         Post("wx-1", "wechat", datetime(2024, 2, 1, 9, 0)),  # naive = Beijing
     ]
     obs = account_observation(META, posts)
@@ -38,4 +38,4 @@ def test_health_decides_between_known_and_unknown() -> None:
     assert account_observation(META, None, ok).posts is None
     assert account_observation(META, [], summarize("s", [])).posts is None
     # Plain datetimes are accepted too.
-    assert account_observation(META, [LATE_UTC]).posts == (LATE_UTC.astimezone(SHANGHAI),)
+    assert account_observation(META, [LATE_UTC]).posts == (LATE_UTC.astimezone(BEIJING),)

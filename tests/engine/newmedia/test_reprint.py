@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from govwatch.engine.newmedia.dates import SHANGHAI
+from govwatch.engine.clock import BEIJING
 from govwatch.engine.newmedia.reprint import (
     Candidate,
     KeyItem,
@@ -61,7 +61,7 @@ def test_normalize_title() -> None:
 
 
 def _at(day: date, hour: int = 10) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=SHANGHAI)
+    return datetime.combine(day, time(hour), tzinfo=BEIJING)
 
 
 def test_on_time_late_missing_per_unit() -> None:

@@ -19,11 +19,11 @@ import pytest
 
 from govwatch.engine.checks.accounts.common import PLATFORM_ZH
 from govwatch.engine.checks.inputs import CheckContext
+from govwatch.engine.clock import BEIJING
 from govwatch.engine.findings import Finding
 from govwatch.engine.newmedia.activity import ActivityIndex, ActivityRule, Window
 from govwatch.engine.newmedia.adapters.base import Source, dedupe, normalize_platform
 from govwatch.engine.newmedia.adapters.export import parse_export
-from govwatch.engine.newmedia.dates import SHANGHAI
 from govwatch.engine.newmedia.health import FetchAttempt, summarize
 from govwatch.engine.newmedia.observe import AccountMeta, account_observation
 from govwatch.engine.profiles.judge import run_checks
@@ -33,7 +33,7 @@ SEEDS = Path(__file__).resolve().parents[3] / ".." / "shared" / "fixtures" / "se
 ANNEX1 = SEEDS / "003_a1_unqualified_accounts.csv"
 ANNEX2 = SEEDS / "003_a2_problem_accounts.csv"
 POINT_DAY = date(2024, 2, 25)  # end of 003's data window (2023-11-27 … 2024-02-25)
-POINT = datetime.combine(POINT_DAY, time(18, 0), tzinfo=SHANGHAI)
+POINT = datetime.combine(POINT_DAY, time(18, 0), tzinfo=BEIJING)
 PERIOD_START = date(2023, 11, 27)
 
 pytestmark = pytest.mark.skipif(

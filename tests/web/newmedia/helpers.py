@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 
-from govwatch.engine.newmedia.dates import SHANGHAI
+from govwatch.engine.clock import BEIJING
 from govwatch.web.newmedia.models import FetchAttempt, Post, PushToken, ReprintTask
 from govwatch.web.registry.models import Account, Unit
 from govwatch.web.registry.services import registry_import
@@ -44,7 +44,7 @@ def account(name: str, platform: str = "wechat_official_account", **fields: obje
 
 
 def beijing(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
-    return dt.datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
+    return dt.datetime(year, month, day, hour, minute, tzinfo=BEIJING)
 
 
 def write_xlsx(path: Path, headers: list[str], rows: list[list[Cell]]) -> Path:

@@ -10,7 +10,7 @@ import pytest
 from demo.farm import FarmServer, build_farm
 from demo.farm.feeds import ACCOUNTS, quarter_end
 from demo.farm_registry import write_farm_registry
-from govwatch.engine.newmedia.dates import SHANGHAI
+from govwatch.engine.clock import BEIJING
 from govwatch.engine.periods import quarter_label
 from govwatch.web.inspections.services import inspection_run
 from govwatch.web.newmedia.services import posts_fetch
@@ -30,7 +30,7 @@ def test_demo_accounts_are_judged_as_planted(tmp_path: Path) -> None:
     with FarmServer(farm) as server:
         report = posts_fetch(
             accounts,
-            now=dt.datetime.combine(point, dt.time(23), tzinfo=SHANGHAI),
+            now=dt.datetime.combine(point, dt.time(23), tzinfo=BEIJING),
             fetch=server.fetch_config(),
         )
     assert (report.ok, report.failed) == (len(ACCOUNTS) - 1, 1)

@@ -16,8 +16,8 @@ import pytest
 
 from govwatch.engine.checks.accounts.common import PLATFORM_ZH
 from govwatch.engine.checks.inputs import CheckContext
+from govwatch.engine.clock import BEIJING
 from govwatch.engine.findings import Finding
-from govwatch.engine.newmedia.dates import SHANGHAI
 from govwatch.engine.profiles.judge import run_checks
 from govwatch.engine.profiles.loader import load_profile
 from govwatch.engine.profiles.scoring import score_account
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 ANNEX1 = H.SEEDS / "003_a1_unqualified_accounts.csv"
 ANNEX2 = H.SEEDS / "003_a2_problem_accounts.csv"
-POINT = dt.datetime.combine(POINT_DAY, dt.time(18, 0), tzinfo=SHANGHAI)
+POINT = dt.datetime.combine(POINT_DAY, dt.time(18, 0), tzinfo=BEIJING)
 PERIOD_START = dt.date(2023, 11, 27)
 CONTROLS = [
     # (name, registry platform, history kind, ingestion source)

@@ -1,0 +1,32 @@
+"""The Chinese words users read for the engine's codes, defined once.
+
+Models (choices), the command line, reports and pages all take their labels from here,
+so a severity is never 单项否决 on one screen and 否决 on another.
+"""
+
+from __future__ import annotations
+
+SEVERITY_ZH: dict[str, str] = {
+    "veto": "单项否决",
+    "deduction": "扣分",
+    "warning": "预警",
+    "info": "提示",
+}
+
+VERDICT_ZH: dict[str, str] = {
+    "qualified": "合格",
+    "unqualified": "不合格",
+    "unknown": "无法判定",
+}
+
+FINDING_STATE_ZH: dict[str, str] = {
+    "open": "待确认",
+    "confirmed": "已确认",
+    "dismissed": "已排除",
+    "waived": "已豁免",
+}
+
+
+def choices(labels: dict[str, str]) -> list[tuple[str, str]]:
+    """Django-style choices from one of the tables above, in table order."""
+    return list(labels.items())
