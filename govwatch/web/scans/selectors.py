@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import date
 
+from govwatch.engine.checks.inputs import SiteObservation
 from govwatch.engine.reports.tables import Table, website_columns_table
 from govwatch.web.registry.models import Site
 from govwatch.web.scans.models import ScanRun
@@ -36,3 +38,17 @@ def column_publication_counts(site: Site, start: date, end: date) -> Table:
                 }
             )
     return website_columns_table(records)
+
+
+def site_observations(
+    runs: Sequence[ScanRun], period_start: date | None = None
+) -> Iterator[tuple[ScanRun, SiteObservation]]:
+    """Each stored scan's observation, as the indicators read it, in the order of RUNS.
+
+    The one way inspections and scans read what a scan stored; batching the queries for
+    many runs is this function's business, not its callers'.
+    """
+    from govwatch.web.scans.observe import site_observation
+
+    for run in runs:
+        yield run, site_observation(run, period_start)
