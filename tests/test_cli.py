@@ -16,12 +16,16 @@ from tests.web.registry import helpers as H
 
 
 def govwatch(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return python(tmp_path, "-m", "govwatch", *args, **env)
+
+
+def python(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {
         k: v for k, v in os.environ.items() if not k.startswith(("GOVWATCH_", "DATABASE_URL"))
     }
     environment.update(GOVWATCH_DATA_DIR=str(tmp_path / "var"), **env)
     return subprocess.run(
-        [sys.executable, "-m", "govwatch", *args],
+        [sys.executable, *args],
         capture_output=True,
         text=True,
         env=environment,
@@ -78,6 +82,30 @@ def test_import_dry_run_then_real_then_export(tmp_path: Path) -> None:
 @pytest.mark.parametrize("args", [["nonsense"], ["registry"], []])
 def test_bad_usage_exits_2(tmp_path: Path, args: list[str]) -> None:
     assert govwatch(tmp_path, *args).returncode == 2
+
+
+def test_bad_date_is_refused_in_chinese_before_anything_runs(tmp_path: Path) -> None:
+    result = govwatch(tmp_path, "scan", "--date", "2024-13-01")
+    assert result.returncode == 2
+    assert result.stderr.startswith("错误：") and "日期“2024-13-01”无法识别" in result.stderr
+    assert "invalid" not in result.stderr and not (tmp_path / "var").exists()
+
+
+def test_database_ready_migrates_only_when_needed(tmp_path: Path) -> None:
+    script = """
+from govwatch.cli.base import database_ready, setup_django
+setup_django()
+from django.db.models.signals import pre_migrate
+runs = []
+pre_migrate.connect(lambda **kwargs: runs.append(1), weak=False)
+database_ready()
+first = len(runs)
+database_ready()
+print(first > 0, len(runs) - first)
+"""
+    result = python(tmp_path, "-c", script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "0"]  # the new database migrated once, then never
 
 
 def test_demo_main_job_runs_end_to_end(tmp_path: Path) -> None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from govwatch.cli.base import EXIT_BAD_INPUT, CommandError
 
@@ -33,8 +35,36 @@ COMMANDS: dict[str, str] = {
 }
 
 
+# argparse's own messages (Python 3.11 wording) in Chinese; a message our type functions
+# raise is Chinese already and passes through.
+_MESSAGES_ZH = (
+    (r"^argument (.+?): ", r"参数 \1："),
+    (r"the following arguments are required: (.+)", r"缺少必需的参数：\1"),
+    (r"unrecognized arguments: (.+)", r"无法识别的参数：\1"),
+    (r"invalid choice: (.+) \(choose from (.+)\)", r"无效的选项 \1（可选：\2）"),
+    (r"invalid int value: (.+)", r"\1 不是整数"),
+    (r"invalid float value: (.+)", r"\1 不是数字"),
+    (r"invalid \S+ value: (.+)", r"\1 无效"),
+    (r"expected one argument", "需要一个值"),
+    (r"expected at least one argument", "至少需要一个值"),
+    (r"expected at most one argument", "最多只能有一个值"),
+    (r"not allowed with argument (.+)", r"不能与参数 \1 同时使用"),
+    (r"one of the arguments (.+) is required", r"必须提供 \1 中的一个"),
+    (r"ambiguous option: (.+) could match (.+)", r"选项 \1 有歧义，可能是 \2"),
+)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """Usage errors as one Chinese line on stderr, exit code 2 (subparsers inherit it)."""
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, replacement in _MESSAGES_ZH:
+            message = re.sub(pattern, replacement, message)
+        self.exit(EXIT_BAD_INPUT, f"错误：{message}（用法见 {self.prog} -h）\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ChineseArgumentParser(
         prog="govwatch",
         description="govwatch 政务网站与新媒体监管平台",
     )

@@ -7,14 +7,15 @@ import sys
 from pathlib import Path
 
 from govwatch.cli.base import EXIT_OK, EXIT_PROBLEMS, CommandError, print_json
-from govwatch.engine.text import ExtractError, TextCheckConfig, TextChecker, extract_text
+from govwatch.engine.text.checker import TextCheckConfig, TextChecker
 from govwatch.engine.text.expressions import RuleError
+from govwatch.engine.text.extract import ExtractError, extract_text
 from govwatch.engine.text.findings import (
     CATEGORIES,
     CATEGORY_LABELS,
     SEVERITIES,
     SEVERITY_LABELS,
-    Finding,
+    TextHit,
     severity_rank,
 )
 from govwatch.engine.text.sensitive import LexiconError
@@ -139,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_human(findings: list[Finding]) -> None:
+def _print_human(findings: list[TextHit]) -> None:
     if not findings:
         print("未发现问题。")
         return

@@ -14,11 +14,12 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from govwatch.cli.base import EXIT_OK, CommandError, setup_django
+from govwatch.cli.base import EXIT_OK, CommandError, database_ready, setup_django
 
 DEMO_REGISTRY = Path(__file__).resolve().parents[2] / "demo" / "registry"
+# The national rules with a one-day availability window the demo's own probes can fill.
+DEMO_PROFILE = DEMO_REGISTRY.parent / "profile-demo.yaml"
 ORDER = ("units.csv", "sites.csv", "columns.csv", "accounts.csv")
-VERDICT_ZH = {"qualified": "合格", "unqualified": "不合格", "unknown": "无法判定"}
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: str) -> None:
@@ -68,10 +69,11 @@ def run(args: argparse.Namespace) -> int:
     from demo.farm import FarmServer, build_farm
     from demo.farm.feeds import ACCOUNTS, quarter_end
     from demo.farm_registry import site_code, write_farm_registry
-    from govwatch.cli.init import database_init
     from govwatch.cli.serve import serve
     from govwatch.engine.clock import BEIJING
+    from govwatch.engine.labels import VERDICT_ZH
     from govwatch.engine.periods import quarter_label
+    from govwatch.engine.profiles import load_profile
     from govwatch.web.inspections.selectors import inspection_pass_rate_text
     from govwatch.web.inspections.services import inspection_run
     from govwatch.web.newmedia.services import posts_fetch
@@ -79,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     from govwatch.web.reports.services import bulletin_write
     from govwatch.web.scans.services import sites_scan
 
-    database_init()
+    database_ready()
     print("[1/7] 数据库已就绪")
     print(f"      {demo_admin()}")
     missing = [name for name in ORDER if not (DEMO_REGISTRY / name).is_file()]
@@ -105,7 +107,19 @@ def run(args: argparse.Namespace) -> int:
         def progress(done: int, total: int, site: Site, run: object) -> None:
             print(f"      [{done}/{total}] {site.name} 扫描完成")
 
-        sites_scan(sites, scan_date=farm.scan_date, fetch=server.fetch_config(), progress=progress)
+        window = load_profile(DEMO_PROFILE).rules["SIT001"].params
+        probes = window.window_days * window.min_probes_per_day
+        print(
+            f"      可用性按演示方案判定：每站探测 {probes} 次、监测窗口 {window.window_days} 天"
+            "（内置国家方案仍按官方规则：监测7天、每天不少于20次）"
+        )
+        sites_scan(
+            sites,
+            scan_date=farm.scan_date,
+            fetch=server.fetch_config(),
+            progress=progress,
+            probe_count=probes,
+        )
         # The feeds are read as at the quarter's end, the accounts' monitoring point.
         point = quarter_end(farm.scan_date)
         moment = dt.datetime.combine(point, dt.time(23, 0), tzinfo=BEIJING)
@@ -117,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
         )
     day = farm.scan_date
     quarter = quarter_label(day)
-    inspection = inspection_run(quarter, created_by="govwatch demo")
+    inspection = inspection_run(quarter, profile_name=str(DEMO_PROFILE), created_by="govwatch demo")
     print(f"[6/7] 检查 {quarter}：网站合格率 {inspection_pass_rate_text(inspection)}")
     results = inspection.results.select_related("site", "account")
     for result in results.order_by("site__site_code", "account__name"):

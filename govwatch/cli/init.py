@@ -5,19 +5,13 @@ from __future__ import annotations
 import argparse
 import getpass
 
-from govwatch.cli.base import EXIT_OK, CommandError, is_terminal, setup_django
+from govwatch.cli.base import EXIT_OK, CommandError, database_ready, is_terminal
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: str) -> None:
     parser = sub.add_parser(verb, help="创建或升级数据库，并创建首个管理员")
     parser.add_argument("--no-admin", action="store_true", help="不创建管理员")
     parser.set_defaults(handler=run)
-
-
-def database_init() -> None:
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
 
 
 def admin_ensure(interactive: bool) -> str:
@@ -41,10 +35,9 @@ def admin_ensure(interactive: bool) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    setup_django()
+    database_ready()
     from django.conf import settings
 
-    database_init()
     print(f"数据库已就绪：{settings.DATABASES['default']['NAME']}")
     if not args.no_admin:
         print(admin_ensure(is_terminal()))

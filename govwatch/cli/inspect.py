@@ -1,18 +1,22 @@
-"""govwatch inspect: judge the registered sites for a period with an indicator profile."""
+"""govwatch inspect: judge the registered sites and accounts for a period with a profile."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 
-from govwatch.cli.base import EXIT_OK, EXIT_PROBLEMS, CommandError, print_json, setup_django
-
-VERDICT_ZH = {"qualified": "合格", "unqualified": "不合格", "unknown": "无法判定"}
+from govwatch.cli.base import EXIT_OK, EXIT_PROBLEMS, CommandError, database_ready, period_arg
+from govwatch.engine.labels import VERDICT_ZH
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: str) -> None:
     parser = sub.add_parser(verb, help="按指标方案对检查期内的网站作出合格判定")
     parser.add_argument(
-        "--period", required=True, help="检查期：2024Q2、2024-06、2024 或 2024-04-01:2024-06-30"
+        "--period",
+        required=True,
+        type=period_arg("检查期"),
+        help="检查期：2024Q2、2024-06、2024 或 2024-04-01:2024-06-30",
     )
     parser.add_argument("--profile", help="指标方案名称或 YAML 文件（默认 cn-national-2019）")
     parser.add_argument(
@@ -29,15 +33,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: s
 
 
 def run(args: argparse.Namespace) -> int:
-    setup_django()
-    from django.core.management import call_command
-
+    database_ready()
     from govwatch.engine.profiles import ProfileError
-    from govwatch.web.inspections.selectors import inspection_lists, inspection_pass_rate_text
+    from govwatch.web.inspections.selectors import inspection_counts, inspection_pass_rate_text
     from govwatch.web.inspections.services import PeriodError, inspection_run
     from govwatch.web.registry.services import UnitLookupError, unit_resolve
 
-    call_command("migrate", interactive=False, verbosity=0)
     scope, region, sample = "all", None, None
     if args.scope.startswith("region:"):
         scope = "region"
@@ -64,57 +65,59 @@ def run(args: argparse.Namespace) -> int:
         )
     except (PeriodError, ProfileError) as exc:
         raise CommandError(str(exc)) from exc
-    results = list(
-        inspection.results.select_related("site", "account").prefetch_related("findings")
-    )
-    lists = inspection_lists(inspection)
+    counts = inspection_counts(inspection)
+    # Streamed: a national inspection has 120,000 results, never all in memory at once.
+    results = inspection.results.select_related("site", "account").prefetch_related("findings")
     if args.json:
-        print_json(
-            {
-                "inspection": inspection.pk,
-                "period": inspection.period,
-                "profile": inspection.profile,
-                "pass_rate": inspection_pass_rate_text(inspection),
-                "account_pass_rate": inspection_pass_rate_text(inspection, "account"),
-                "results": [
+        head = {
+            "inspection": inspection.pk,
+            "period": inspection.period,
+            "profile": inspection.profile,
+            "pass_rate": inspection_pass_rate_text(inspection),
+            "account_pass_rate": inspection_pass_rate_text(inspection, "account"),
+        }
+        sys.stdout.write(json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "results": [')
+        for number, r in enumerate(results.iterator(chunk_size=2000)):
+            row = {
+                "kind": "site" if r.site else "account",
+                "site": r.site.site_code if r.site else None,
+                "account": r.account.pk if r.account else None,
+                "name": r.site.name if r.site else r.account.name if r.account else None,
+                "verdict": r.verdict,
+                "score": r.score,
+                "reason": r.reason,
+                "findings": [
                     {
-                        "kind": "site" if r.site else "account",
-                        "site": r.site.site_code if r.site else None,
-                        "account": r.account.pk if r.account else None,
-                        "name": r.site.name if r.site else r.account.name if r.account else None,
-                        "verdict": r.verdict,
-                        "score": r.score,
-                        "reason": r.reason,
-                        "findings": [
-                            {
-                                "code": f.code,
-                                "severity": f.severity,
-                                "state": f.state,
-                                "target": f.target_id,
-                                "message": f.message,
-                                "evidence": f.evidence,
-                                "points": f.points,
-                            }
-                            for f in r.findings.all()
-                        ],
+                        "code": f.code,
+                        "severity": f.severity,
+                        "state": f.state,
+                        "target": f.target_id,
+                        "message": f.message,
+                        "evidence": f.evidence,
+                        "points": f.points,
                     }
-                    for r in results
+                    for f in r.findings.all()
                 ],
             }
-        )
+            sys.stdout.write(("," if number else "") + "\n    ")
+            sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str))
+        sys.stdout.write("\n  ]\n}\n")
     else:
         print(
-            f"检查 #{inspection.pk}：{inspection.period}，方案 {inspection.profile}，共 {len(results)} 个网站"
+            f"检查 #{inspection.pk}：{inspection.period}，方案 {inspection.profile}，共 {counts.total} 个对象"
         )
-        for r in results:
-            score = f"，{r.score:g} 分" if r.score is not None else ""
-            print(
-                f"  {VERDICT_ZH[r.verdict]}  {r.site.site_code if r.site else ''} {r.site.name if r.site else ''}{score}  {r.reason}"
+        for r in results.prefetch_related(None).iterator(chunk_size=2000):
+            target = (
+                f"{r.site.site_code} {r.site.name}" if r.site else getattr(r.account, "name", "")
             )
+            score = f"，{r.score:g} 分" if r.score is not None else ""
+            print(f"  {VERDICT_ZH[r.verdict]}  {target}{score}  {r.reason}")
         print(
-            f"合格率 {inspection_pass_rate_text(inspection)}；不合格 {len(lists.unqualified)} 个，"
-            f"有问题但合格 {len(lists.with_problems)} 个，无法判定 {len(lists.unknown)} 个"
+            f"网站合格率 {inspection_pass_rate_text(inspection)}，"
+            f"新媒体合格率 {inspection_pass_rate_text(inspection, 'account')}；"
+            f"不合格 {counts.unqualified} 个，有问题但合格 {counts.with_problems} 个，"
+            f"无法判定 {counts.unknown} 个"
         )
-    if args.fail_on_unqualified and lists.unqualified:
+    if args.fail_on_unqualified and counts.unqualified:
         return EXIT_PROBLEMS
     return EXIT_OK

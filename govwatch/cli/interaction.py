@@ -13,7 +13,14 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from govwatch.cli.base import EXIT_OK, CommandError, print_json, setup_django
+from govwatch.cli.base import (
+    EXIT_OK,
+    CommandError,
+    database_ready,
+    date_arg,
+    import_refused,
+    print_json,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: str) -> None:
@@ -38,8 +45,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: s
     messages_import.set_defaults(handler=run_import_messages)
 
     period = argparse.ArgumentParser(add_help=False)
-    period.add_argument("--from", dest="start", required=True, metavar="DATE", help="YYYY-MM-DD")
-    period.add_argument("--to", dest="end", required=True, metavar="DATE", help="YYYY-MM-DD")
+    period.add_argument(
+        "--from", dest="start", required=True, type=date_arg, metavar="DATE", help="YYYY-MM-DD"
+    )
+    period.add_argument(
+        "--to", dest="end", required=True, type=date_arg, metavar="DATE", help="YYYY-MM-DD"
+    )
     period.add_argument("--json", action="store_true", help="输出 JSON")
 
     messages = actions.add_parser("messages", parents=[period], help="按承办单位统计网民留言")
@@ -61,22 +72,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: s
     tests.set_defaults(handler=run_tests)
 
 
-def _prepare() -> None:
-    setup_django()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"日期“{text}”无法识别，应写作 YYYY-MM-DD") from None
-
-
 def _period(args: argparse.Namespace) -> tuple[dt.date, dt.date]:
-    start, end = _date(args.start), _date(args.end)
+    start, end = args.start, args.end
     if end < start:
         raise CommandError(f"--to {end} 早于 --from {start}")
     return start, end
@@ -90,9 +87,7 @@ def _report(args: argparse.Namespace, run: Any) -> int:
     try:
         report = run()
     except InteractionImportError as exc:
-        raise CommandError(
-            f"导入失败，未写入任何数据（共 {len(exc.errors)} 处错误）：\n" + "\n".join(exc.errors)
-        ) from exc
+        raise import_refused(exc) from exc
     if args.json:
         print_json(vars(report))
         return EXIT_OK
@@ -107,14 +102,14 @@ def _report(args: argparse.Namespace, run: Any) -> int:
 
 
 def run_import_tests(args: argparse.Namespace) -> int:
-    _prepare()
+    database_ready()
     from govwatch.web.interaction.services import consultation_tests_import
 
     return _report(args, lambda: consultation_tests_import(args.file, dry_run=args.dry_run))
 
 
 def run_import_messages(args: argparse.Namespace) -> int:
-    _prepare()
+    database_ready()
     from govwatch.web.interaction.services import citizen_messages_import
 
     return _report(
@@ -134,7 +129,7 @@ def _calendar_errors() -> tuple[type[Exception], ...]:
 
 def run_messages(args: argparse.Namespace) -> int:
     start, end = _period(args)
-    _prepare()
+    database_ready()
     from govwatch.engine.interaction.messages import BOX_LABELS_ZH
     from govwatch.web.interaction.importing import parse_box
     from govwatch.web.interaction.services import (
@@ -196,7 +191,7 @@ def run_tests(args: argparse.Namespace) -> int:
         raise CommandError("--same-day 须为正整数（按期答复的工作日数）")
     if args.decimals < 0:
         raise CommandError("--decimals 不能为负数")
-    _prepare()
+    database_ready()
     from django.utils import timezone
 
     from govwatch.engine.interaction.consultations import (

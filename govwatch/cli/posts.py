@@ -9,12 +9,18 @@ govwatch posts check-text [--since DATE] [--json]
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
 
-from govwatch.cli.base import EXIT_OK, CommandError, print_json, setup_django
+from govwatch.cli.base import (
+    EXIT_OK,
+    CommandError,
+    database_ready,
+    date_arg,
+    import_refused,
+    print_json,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: str) -> None:
@@ -40,46 +46,31 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: s
     fetch.set_defaults(handler=run_fetch)
 
     activity = actions.add_parser("activity", help="按自然日统计各账号的更新情况")
-    activity.add_argument("--from", dest="start", required=True, metavar="DATE")
-    activity.add_argument("--to", dest="end", required=True, metavar="DATE")
+    activity.add_argument("--from", dest="start", required=True, type=date_arg, metavar="DATE")
+    activity.add_argument("--to", dest="end", required=True, type=date_arg, metavar="DATE")
     activity.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     activity.set_defaults(handler=run_activity)
 
     recheck = actions.add_parser(
         "check-text", help="词库或规则更新后，对已入库发文重新进行内容检查（表述、敏感词、隐私）"
     )
-    recheck.add_argument("--since", metavar="DATE", help="只检查此日期及以后发布的发文")
+    recheck.add_argument(
+        "--since", type=date_arg, metavar="DATE", help="只检查此日期及以后发布的发文"
+    )
     recheck.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     recheck.set_defaults(handler=run_check_text)
-
-
-def _prepare() -> None:
-    setup_django()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"日期“{text}”无法识别，应写作 YYYY-MM-DD") from None
 
 
 def run_import(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         raise CommandError(f"找不到文件 {args.file}")
-    _prepare()
+    database_ready()
     from govwatch.web.newmedia.services import PostsImportError, posts_import
 
     try:
         report = posts_import(args.file, dry_run=args.dry_run)
     except PostsImportError as exc:
-        more = f"（仅列出前 {len(exc.errors)} 处）" if exc.total > len(exc.errors) else ""
-        raise CommandError(
-            f"导入失败，未写入任何数据（共 {exc.total} 处错误{more}）：\n" + "\n".join(exc.errors)
-        ) from exc
+        raise import_refused(exc) from exc
     counts = {
         "dry_run": report.dry_run,
         "rows": report.rows,
@@ -100,8 +91,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_check_text(args: argparse.Namespace) -> int:
-    since = _date(args.since) if args.since else None
-    _prepare()
+    database_ready()
     from govwatch.web.newmedia.services import posts_text_check
 
     show = sys.stderr.isatty() and not args.json
@@ -109,7 +99,7 @@ def run_check_text(args: argparse.Namespace) -> int:
     def progress(done: int, total: int) -> None:
         print(f"\r已检查 {done}/{total} 条", end="", file=sys.stderr, flush=True)
 
-    report = posts_text_check(since, progress=progress if show else None)
+    report = posts_text_check(args.since, progress=progress if show else None)
     if show and report.checked:
         print(file=sys.stderr)
     if args.json:
@@ -141,7 +131,7 @@ def _accounts(wanted: list[str]) -> Any:
 
 
 def run_fetch(args: argparse.Namespace) -> int:
-    _prepare()
+    database_ready()
     from govwatch.web.newmedia.services import posts_fetch
 
     accounts = _accounts(args.account)
@@ -179,10 +169,10 @@ def run_fetch(args: argparse.Namespace) -> int:
 
 
 def run_activity(args: argparse.Namespace) -> int:
-    start, end = _date(args.start), _date(args.end)
+    start, end = args.start, args.end
     if end < start:
         raise CommandError(f"--to {end} 早于 --from {start}")
-    _prepare()
+    database_ready()
     from govwatch.engine.newmedia.activity import Window
     from govwatch.web.newmedia.services import accounts_activity_report
 

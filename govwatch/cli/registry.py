@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from govwatch.cli.base import EXIT_OK, CommandError, print_json, setup_django
+from govwatch.cli.base import EXIT_OK, CommandError, database_ready, import_refused, print_json
 
 ENTITIES = ("units", "sites", "columns", "accounts")
 
@@ -27,20 +27,15 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: s
 
 
 def run_import(args: argparse.Namespace) -> int:
-    setup_django()
-    from django.core.management import call_command
-
+    database_ready()
     from govwatch.web.registry.services import RegistryImportError, registry_import
 
-    call_command("migrate", interactive=False, verbosity=0)
     if not args.file.is_file():
         raise CommandError(f"找不到文件 {args.file}")
     try:
         report = registry_import(args.file, dry_run=args.dry_run, scope=args.scope)
     except RegistryImportError as exc:
-        raise CommandError(
-            f"导入失败，未写入任何数据（共 {len(exc.errors)} 处错误）：\n" + "\n".join(exc.errors)
-        ) from exc
+        raise import_refused(exc) from exc
     if args.json:
         print_json(
             {
@@ -70,12 +65,9 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    setup_django()
-    from django.core.management import call_command
-
+    database_ready()
     from govwatch.web.registry.services import RegistryExportError, registry_export
 
-    call_command("migrate", interactive=False, verbosity=0)
     try:
         counts = registry_export(args.file, args.entity)
     except RegistryExportError as exc:

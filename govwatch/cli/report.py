@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from govwatch.cli.base import EXIT_OK, CommandError, print_json, setup_django
+from govwatch.cli.base import EXIT_OK, CommandError, database_ready, period_arg, print_json
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: str) -> None:
@@ -13,7 +13,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: s
     kinds = parser.add_subparsers(dest="kind", metavar="KIND")
     kinds.required = True
     bulletin = kinds.add_parser("bulletin", help="由检查结果生成季度通报")
-    bulletin.add_argument("--period", required=True, help="检查期，如 2024Q2")
+    bulletin.add_argument(
+        "--period", required=True, type=period_arg("检查期"), help="检查期，如 2024Q2"
+    )
     bulletin.add_argument("--profile", help="没有现成检查时，用此指标方案新建一次检查")
     bulletin.add_argument(
         "--inspection", type=int, help="使用指定编号的检查（默认该检查期最近一次）"
@@ -27,15 +29,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: s
 
 
 def run(args: argparse.Namespace) -> int:
-    setup_django()
-    from django.core.management import call_command
-
+    database_ready()
     from govwatch.engine.profiles import ProfileError
     from govwatch.web.inspections.models import Inspection
     from govwatch.web.inspections.services import PeriodError, inspection_run, period_parse
     from govwatch.web.reports.services import bulletin_write
 
-    call_command("migrate", interactive=False, verbosity=0)
     if args.template and not args.template.is_file():
         raise CommandError(f"找不到模板文件 {args.template}")
     try:
@@ -50,8 +49,13 @@ def run(args: argparse.Namespace) -> int:
                 .order_by("-created_at")
                 .first()
             )
-            if inspection is None or (args.profile and inspection.profile != args.profile):
+            if args.profile and (inspection is None or inspection.profile != args.profile):
                 inspection = inspection_run(args.period, profile_name=args.profile)
+            if inspection is None:
+                raise CommandError(
+                    f"检查期 {period.label} 还没有检查，未生成通报；"
+                    f"请先运行 govwatch inspect --period {period.label}"
+                )
     except (PeriodError, ProfileError) as exc:
         raise CommandError(str(exc)) from exc
     files = bulletin_write(

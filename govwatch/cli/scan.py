@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 
-from govwatch.cli.base import EXIT_OK, EXIT_PROBLEMS, CommandError, print_json, setup_django
+from govwatch.cli.base import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    CommandError,
+    database_ready,
+    date_arg,
+    print_json,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: str) -> None:
@@ -18,9 +24,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: s
         metavar="CODE",
         help="网站标识码，可重复；不填则扫描全部正常运行的网站",
     )
-    parser.add_argument("--date", type=date.fromisoformat, help="监测日期（默认今天），YYYY-MM-DD")
+    parser.add_argument("--date", type=date_arg, help="监测日期（默认今天），YYYY-MM-DD")
     parser.add_argument("--profile", help="指标方案名称或 YAML 文件（默认 cn-national-2019）")
-    parser.add_argument("--processes", type=int, help="并行进程数（默认 2）")
+    parser.add_argument("--processes", type=int, help="并行进程数（默认每个 CPU 核一个）")
     parser.add_argument("--max-pages", type=int, help="每个网站最多抓取的页面数")
     parser.add_argument(
         "--json", action="store_true", help="以 JSON 输出问题（代码、网站、网址、证据）"
@@ -38,14 +44,11 @@ SEVERITY_ZH = {"veto": "否决", "deduction": "扣分", "warning": "预警", "in
 
 
 def run(args: argparse.Namespace) -> int:
-    setup_django()
-    from django.core.management import call_command
-
+    database_ready()
     from govwatch.engine.profiles import ProfileError
     from govwatch.web.registry.models import Site
     from govwatch.web.scans.services import sites_scan
 
-    call_command("migrate", interactive=False, verbosity=0)
     sites = Site.objects.filter(status="running").order_by("site_code")
     if args.site:
         codes = [c.strip().lower() for c in args.site]

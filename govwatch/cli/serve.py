@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from govwatch.cli.base import EXIT_OK, setup_django
+from govwatch.cli.base import EXIT_OK, database_ready
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: str) -> None:
@@ -15,14 +15,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: s
 
 
 def serve(host: str | None, port: int | None) -> None:
-    setup_django()
+    database_ready()
     from django.conf import settings
-    from django.core.management import call_command
     from waitress import serve as waitress_serve
 
     from govwatch.web.config.wsgi import application
 
-    call_command("migrate", interactive=False, verbosity=0)
     host = host or settings.GOVWATCH_SERVE_HOST
     port = port or settings.GOVWATCH_SERVE_PORT
     print(f"govwatch 已启动：http://{host}:{port}/admin/ （Ctrl-C 停止）", flush=True)

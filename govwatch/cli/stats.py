@@ -14,7 +14,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from govwatch.cli.base import EXIT_OK, EXIT_PROBLEMS, CommandError, print_json, setup_django
+from govwatch.cli.base import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    CommandError,
+    database_ready,
+    import_refused,
+    period_arg,
+    print_json,
+)
 
 KINDS = (
     "office_documents",
@@ -35,11 +43,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: s
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     actions.required = True
     period_help = "统计期，如 2024Q2、2024-05~2024-06、2024"
+    period = period_arg("统计期")
 
     imp = actions.add_parser("import", help="导入一张统计表（xlsx/csv），整表校验，全部或全不")
     imp.add_argument("file", type=Path)
     imp.add_argument("--kind", required=True, choices=KINDS, help="统计类型")
-    imp.add_argument("--period", required=True, help=period_help)
+    imp.add_argument("--period", required=True, type=period, help=period_help)
     imp.add_argument("--scope", help="解析单位简称所在的地区（单位全称），如 格尔木市人民政府")
     imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     imp.add_argument("--json", action="store_true", help="以 JSON 输出结果")
@@ -47,26 +56,19 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: s
 
     table = actions.add_parser("table", help="输出统计表（含合计行）")
     table.add_argument("--kind", required=True, choices=KINDS, help="统计类型")
-    table.add_argument("--period", required=True, help=period_help)
+    table.add_argument("--period", required=True, type=period, help=period_help)
     table.add_argument("--json", action="store_true", help="以 JSON 输出")
     table.set_defaults(handler=run_table)
 
     check = actions.add_parser("check", help="检查政府信息公开年报的勾稽关系（不一致时退出码 1）")
-    check.add_argument("--period", required=True, help=period_help)
+    check.add_argument("--period", required=True, type=period, help=period_help)
     check.add_argument("--json", action="store_true", help="以 JSON 输出")
     check.set_defaults(handler=run_check)
 
     workbook = actions.add_parser("workbook", help="把统计期的全部统计表写入一个 xlsx")
-    workbook.add_argument("--period", required=True, help=period_help)
+    workbook.add_argument("--period", required=True, type=period, help=period_help)
     workbook.add_argument("--out", required=True, type=Path, help="输出文件 .xlsx")
     workbook.set_defaults(handler=run_workbook)
-
-
-def _prepare() -> None:
-    setup_django()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
 
 
 def _json_cell(cell: Any) -> Any:
@@ -80,7 +82,7 @@ def _json_cell(cell: Any) -> Any:
 def run_import(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         raise CommandError(f"找不到文件 {args.file}")
-    _prepare()
+    database_ready()
     from govwatch.web.statistics.services import StatisticsImportError, statistics_import
 
     try:
@@ -88,9 +90,7 @@ def run_import(args: argparse.Namespace) -> int:
             args.file, args.kind, period=args.period, scope=args.scope, dry_run=args.dry_run
         )
     except StatisticsImportError as exc:
-        raise CommandError(
-            f"导入失败，未写入任何数据（共 {len(exc.errors)} 处错误）：\n" + "\n".join(exc.errors)
-        ) from exc
+        raise import_refused(exc) from exc
     if args.json:
         print_json(vars(report))
         return EXIT_OK
@@ -105,7 +105,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_table(args: argparse.Namespace) -> int:
-    _prepare()
+    database_ready()
     from govwatch.engine.reports.tables import format_cell
     from govwatch.web.statistics.services import StatisticsNotFound, statistics_table
 
@@ -135,7 +135,7 @@ def run_table(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    _prepare()
+    database_ready()
     from govwatch.web.statistics.services import StatisticsNotFound, disclosure_check
 
     try:
@@ -172,7 +172,7 @@ def run_workbook(args: argparse.Namespace) -> int:
         raise CommandError(f"输出文件应为 .xlsx：{args.out}")
     if not args.out.parent.is_dir():
         raise CommandError(f"输出目录不存在：{args.out.parent}")
-    _prepare()
+    database_ready()
     from govwatch.web.statistics.services import StatisticsNotFound, statistics_workbook
 
     try:

@@ -10,11 +10,10 @@ Extra year files come from ``--calendar FILE`` (repeatable) on top of the shippe
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from govwatch.cli.base import EXIT_OK, CommandError, print_json
+from govwatch.cli.base import EXIT_OK, CommandError, date_arg, print_json
 from govwatch.engine.calendars import CalendarFileError
 from govwatch.engine.workdays import CalendarNotCovered, WorkCalendar, load_calendar
 
@@ -34,24 +33,17 @@ def add_parser(subparsers: Any, verb: str) -> None:
     actions.required = True
 
     add = actions.add_parser("add", parents=[common], help="DATE 之后第 N 个工作日")
-    add.add_argument("date", metavar="DATE", help="起始日期 YYYY-MM-DD")
+    add.add_argument("date", metavar="DATE", type=date_arg, help="起始日期 YYYY-MM-DD")
     add.add_argument("n", metavar="N", type=int, help="工作日数（负数表示向前推）")
 
     between = actions.add_parser(
         "between", parents=[common], help="两个日期之间的工作日数（不含起点、含终点）"
     )
-    between.add_argument("start", metavar="DATE", help="起始日期 YYYY-MM-DD")
-    between.add_argument("end", metavar="DATE", help="结束日期 YYYY-MM-DD")
+    between.add_argument("start", metavar="DATE", type=date_arg, help="起始日期 YYYY-MM-DD")
+    between.add_argument("end", metavar="DATE", type=date_arg, help="结束日期 YYYY-MM-DD")
 
     actions.add_parser("years", parents=[common], help="列出有节假日安排数据的年份及来源")
     parser.set_defaults(handler=run)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"日期“{text}”无法识别，应写作 YYYY-MM-DD") from None
 
 
 def _calendar(files: list[str]) -> WorkCalendar:
@@ -65,14 +57,14 @@ def run(args: argparse.Namespace) -> int:
     calendar = _calendar(args.calendar)
     try:
         if args.workdays_action == "add":
-            start = _date(args.date)
+            start = args.date
             result = calendar.add_working_days(start, args.n)
             if args.json:
                 print_json({"start": start, "working_days": args.n, "result": result})
             else:
                 print(result.isoformat())
         elif args.workdays_action == "between":
-            start, end = _date(args.start), _date(args.end)
+            start, end = args.start, args.end
             count = calendar.working_days_between(start, end)
             if args.json:
                 print_json({"start": start, "end": end, "working_days": count})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from govwatch.cli.base import CommandError, setup_django
 
@@ -11,7 +12,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: s
     parser = sub.add_parser(
         verb, help="启动分布式扫描的 Celery 工作进程（需设置 CELERY_BROKER_URL）"
     )
-    parser.add_argument("--concurrency", type=int, default=2, help="并行进程数（默认 2）")
+    parser.add_argument(
+        "--concurrency", type=int, help="并行进程数（默认每个 CPU 核一个，每个进程一次扫一个网站）"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -25,5 +28,6 @@ def run(args: argparse.Namespace) -> int:
         )
     from govwatch.web.config.celery import app
 
-    app.worker_main(["worker", f"--concurrency={args.concurrency}", "--loglevel=INFO"])
+    concurrency = args.concurrency or os.cpu_count() or 1
+    app.worker_main(["worker", f"--concurrency={concurrency}", "--loglevel=INFO"])
     return 0

@@ -20,11 +20,6 @@ def beijing(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(BEIJING)
 
 
-def beijing_date(moment: dt.datetime) -> dt.date:
-    """The Beijing calendar date of MOMENT (naive means Beijing time)."""
-    return beijing(moment).date()
-
-
 def day_end(day: dt.date) -> dt.datetime:
     """The last second of DAY in Beijing: the monitoring point of a scan or a period."""
     return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=BEIJING)

@@ -19,6 +19,16 @@ VERDICT_ZH: dict[str, str] = {
     "unknown": "无法判定",
 }
 
+LINK_OUTCOME_ZH: dict[str, str] = {
+    "ok": "正常",
+    "broken": "链接失效",
+    "server_error": "服务器错误",
+    "timeout": "访问超时",
+    "blocked": "疑似拦截",
+    "redirect_loop": "循环跳转",
+    "unsupported": "不支持的链接",
+}
+
 FINDING_STATE_ZH: dict[str, str] = {
     "open": "待确认",
     "confirmed": "已确认",

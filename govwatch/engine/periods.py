@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 
 class PeriodError(ValueError):
@@ -82,6 +83,22 @@ def period_dates(
     if end < start:
         raise PeriodError(f"{kind_zh}「{label}」的截止日期 {end} 早于起始日期 {start}")
     return start, end
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period as an office names it (``label``, upper-cased) and its first and last day."""
+
+    label: str
+    start: dt.date
+    end: dt.date
+
+
+def period_parse(text: str, *, kind_zh: str = "检查期") -> Period:
+    """2024Q2, 2024-06, 2024, 2024H1, or a range such as 2024-04-01:2024-06-30."""
+    label = text.strip().upper()
+    start, end = period_dates(label, kind_zh=kind_zh)
+    return Period(label, start, end)
 
 
 def quarter_label(day: dt.date) -> str:

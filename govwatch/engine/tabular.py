@@ -8,10 +8,11 @@ is row 1) so that errors can name it.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -31,7 +32,9 @@ class Sheet:
     rows: tuple[tuple[int, dict[str, str]], ...]
 
 
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
+    if isinstance(value, str):  # nearly every cell: checked first, a million times per export
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -50,7 +53,7 @@ def _build_sheet(name: str, raw_rows: Iterable[Sequence[object]]) -> Sheet | Non
     headers: list[str] | None = None
     rows: list[tuple[int, dict[str, str]]] = []
     for number, raw in enumerate(raw_rows, start=1):
-        cells = [_cell_text(value) for value in raw]
+        cells = [cell_text(value) for value in raw]
         if headers is None:
             if not any(cells):
                 continue
@@ -68,6 +71,12 @@ def _build_sheet(name: str, raw_rows: Iterable[Sequence[object]]) -> Sheet | Non
         return None
     del header_row
     return Sheet(name=name, headers=tuple(headers), rows=tuple(rows))
+
+
+def dict_sheet(name: str, rows: Sequence[Mapping[str, str]]) -> Sheet:
+    """A sheet of csv.DictReader-style rows: the data rows are lines 2, 3, … of the file."""
+    headers = tuple(dict.fromkeys(key for row in rows for key in row))
+    return Sheet(name, headers, tuple((n, dict(row)) for n, row in enumerate(rows, start=2)))
 
 
 def decode_csv_bytes(data: bytes) -> str:
@@ -119,14 +128,60 @@ def read_xlsx_bytes(data: bytes) -> list[Sheet]:
 SUPPORTED_SUFFIXES = (".xlsx", ".csv")
 
 
-def read_table_file(path: Path) -> list[Sheet]:
-    """Read a .xlsx (every sheet) or .csv (one sheet named after the file)."""
+def _suffix(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         hint = "（.xls 请在 Excel 中另存为 .xlsx）" if suffix == ".xls" else ""
         raise TableFileError(
             f"不支持的文件类型 {suffix or '（无扩展名）'}，只接受 .xlsx 或 .csv{hint}"
         )
+    return suffix
+
+
+def iter_first_sheet(path: Path) -> tuple[str, Iterator[Sequence[object]]]:
+    """The first sheet's name and its raw rows, read lazily: exports reach a million rows.
+
+    A .csv is the file's stem and is decoded like ``decode_csv_bytes``, but chunk by chunk.
+    Exports put the data on the first sheet of a workbook; later sheets are summaries.
+    Reading errors surface as TableFileError while iterating.
+    """
+    if _suffix(path) == ".csv":
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        encoding = "utf-8-sig"
+        with path.open("rb") as handle:
+            try:
+                while chunk := handle.read(1 << 20):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                encoding = "gb18030"
+
+        def csv_rows() -> Iterator[Sequence[object]]:
+            with path.open(encoding=encoding, newline="") as handle:
+                try:
+                    yield from csv.reader(handle)
+                except (csv.Error, UnicodeDecodeError) as exc:
+                    raise TableFileError(f"csv 格式错误：{exc}") from exc
+
+        return path.stem, csv_rows()
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise TableFileError("不是有效的 xlsx 文件") from exc
+    worksheet = workbook.worksheets[0]
+
+    def xlsx_rows() -> Iterator[Sequence[object]]:
+        try:
+            yield from worksheet.iter_rows(values_only=True)
+        finally:
+            workbook.close()
+
+    return worksheet.title, xlsx_rows()
+
+
+def read_table_file(path: Path) -> list[Sheet]:
+    """Read a .xlsx (every sheet) or .csv (one sheet named after the file)."""
+    suffix = _suffix(path)
     data = path.read_bytes()
     if not data.strip():
         raise TableFileError("文件为空")
@@ -138,23 +193,21 @@ def read_table_file(path: Path) -> list[Sheet]:
 def write_xlsx(
     path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[str]]]]
 ) -> None:
-    """Write sheets of text cells; a write-only workbook keeps memory flat on big exports."""
+    """Write sheets of text cells; a write-only workbook keeps memory flat on big exports.
+    Callers write through engine.outputs.atomic_files: a path here is written in place."""
     workbook = openpyxl.Workbook(write_only=True)
     for title, headers, rows in sheets:
         worksheet = workbook.create_sheet(title)
         worksheet.append(list(headers))
         for row in rows:
             worksheet.append(list(row))
-    tmp = path.with_name(path.name + ".part")
-    workbook.save(tmp)
-    tmp.replace(path)
+    workbook.save(path)
 
 
 def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
-    """UTF-8 with BOM, so that Excel on Windows opens the Chinese text correctly."""
-    tmp = path.with_name(path.name + ".part")
-    with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+    """UTF-8 with BOM, so that Excel on Windows opens the Chinese text correctly.
+    Callers write through engine.outputs.atomic_files: a path here is written in place."""
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(headers)
         writer.writerows(rows)
-    tmp.replace(path)

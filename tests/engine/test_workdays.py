@@ -241,12 +241,16 @@ def test_cli_add_and_between(capsys: pytest.CaptureFixture[str]) -> None:
     assert '"result": "2024-02-18"' in capsys.readouterr().out
 
 
-def test_cli_refuses_uncovered_and_bad_dates(tmp_path: Path) -> None:
+def test_cli_refuses_uncovered_and_bad_dates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(CommandError, match="2027") as info:
         _run(["add", "2026-12-30", "3"])
     assert info.value.exit_code == 2
-    with pytest.raises(CommandError, match="无法识别"):
+    with pytest.raises(SystemExit) as exited:
         _run(["between", "2024-02-30", "2024-03-01"])
+    assert exited.value.code == 2
+    assert "无法识别" in capsys.readouterr().err
     bad = tmp_path / "2027.yaml"
     bad.write_text("year: 2027\n", encoding="utf-8")
     with pytest.raises(CommandError, match="source 必填"):

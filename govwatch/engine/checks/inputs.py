@@ -19,6 +19,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal, TypeAlias
 
+from govwatch.engine.fetch.outcomes import LinkOutcome, Probe
+from govwatch.engine.site.facts import SiteFacts
+from govwatch.engine.text.findings import TextHit
+
 ColumnKind: TypeAlias = Literal[
     "news", "notice_policy", "personnel_planning", "interaction", "service", "other"
 ]
@@ -26,26 +30,12 @@ ColumnKind: TypeAlias = Literal[
 规划计划类 (and the other 基本信息 classes with a one-year window); interaction = 互动交流;
 service = 办事服务."""
 
-LinkOutcomeKind: TypeAlias = Literal[
-    "ok", "broken", "server_error", "timeout", "blocked", "redirect_loop", "unsupported"
-]
-"""blocked = 403/429/WAF answer: the link may work for people, so it is not "broken"."""
-
 Platform: TypeAlias = Literal["wechat", "weibo", "douyin", "toutiao", "app", "other"]
 
 WorkingDayCounter: TypeAlias = Callable[[date, date], int]
 """``count(start, end)`` = official working days in the half-open range (start, end]:
 ``start`` itself is not counted, ``end`` is. Built from the official holiday calendar
 (``govwatch.engine.workdays`` in production, ``chinesecalendar`` in tests)."""
-
-
-@dataclass(frozen=True)
-class Probe:
-    """One availability probe of the home page."""
-
-    at: datetime
-    ok: bool
-    elapsed_s: float
 
 
 @dataclass(frozen=True)
@@ -71,32 +61,10 @@ class LinkObservation:
     """The outcome of following one link found on a page of the site."""
 
     url: str
-    outcome: LinkOutcomeKind
+    outcome: LinkOutcome
     on_home_page: bool
     page_url: str
     anchor: str = ""
-
-
-@dataclass(frozen=True)
-class SiteFacts:
-    """Footer marks and channels seen on the site; None = could not be determined."""
-
-    site_code_present: bool | None = None
-    icp_number: str | None = None
-    police_filing_number: str | None = None
-    party_gov_mark: bool | None = None
-    consultation_channel: bool | None = None
-
-
-@dataclass(frozen=True)
-class TextHit:
-    """One hit of the content checks (表述规范、错别字、敏感词…)."""
-
-    code: str
-    severity: str
-    text: str
-    suggestion: str
-    url: str
 
 
 @dataclass(frozen=True)
@@ -146,7 +114,8 @@ class SiteObservation:
     home_newest_date: date | None = None
     columns: tuple[ColumnObservation, ...] = ()
     links: tuple[LinkObservation, ...] = ()
-    facts: SiteFacts = SiteFacts()
+    # None: the home page was not fetched, so no mark or channel could be determined.
+    facts: SiteFacts | None = None
     text_hits: tuple[TextHit, ...] = ()
     documents: tuple[DisclosureDocument, ...] = ()
     # None: no message records / no tests for this site (nothing to judge, not "none").

@@ -10,7 +10,6 @@ from govwatch.engine.crawl.models import (
     HomeResult,
     LinkOutcome,
     PageFailure,
-    PageTextHit,
     Probe,
     ScanConfig,
     ScanStats,
@@ -18,7 +17,7 @@ from govwatch.engine.crawl.models import (
     SiteSpec,
     probe_failure_ratio,
 )
-from govwatch.engine.crawl.parallel import scan_sites_parallel
+from govwatch.engine.crawl.parallel import scan_sites, scan_sites_parallel
 from govwatch.engine.crawl.scan import (
     probe_availability,
     scan_site,
@@ -45,7 +44,6 @@ __all__ = [
     "MemoryStateStore",
     "PageFailure",
     "PageRecord",
-    "PageTextHit",
     "Probe",
     "ScanConfig",
     "ScanStats",
@@ -57,6 +55,7 @@ __all__ = [
     "probe_failure_ratio",
     "scan_site",
     "scan_site_async",
+    "scan_sites",
     "scan_sites_async",
     "scan_sites_parallel",
 ]

@@ -14,7 +14,6 @@ from govwatch.engine.crawl.models import (
     ColumnSpec,
     LinkOutcome,
     PageFailure,
-    PageTextHit,
     ScanConfig,
     SiteSpec,
 )
@@ -34,6 +33,7 @@ from govwatch.engine.fetch.types import FetchError, FetchResult
 from govwatch.engine.parse.page import PageDigest, parse_page
 from govwatch.engine.parse.types import Link
 from govwatch.engine.parse.urls import UNSUPPORTED_PREFIX, UrlResolver, host_of, normalize_url
+from govwatch.engine.text.findings import TextHit
 
 
 @dataclass(slots=True)
@@ -61,7 +61,7 @@ class CrawlData:
     referrers: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
     failures: list[PageFailure] = field(default_factory=list)
     counters: Counters = field(default_factory=Counters)
-    text_hits: list[PageTextHit] = field(default_factory=list)
+    text_hits: list[TextHit] = field(default_factory=list)
 
 
 def _content_hash(body: bytes) -> str:

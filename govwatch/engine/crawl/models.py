@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from enum import StrEnum
+from datetime import date
 
+# Re-exported: the crawler's modules name them from here.
+from govwatch.engine.fetch.outcomes import LinkOutcome as LinkOutcome
+from govwatch.engine.fetch.outcomes import Probe as Probe
 from govwatch.engine.fetch.types import FetchConfig
 from govwatch.engine.parse.types import ListItem
 from govwatch.engine.site.facts import SiteFacts
-
-
-class LinkOutcome(StrEnum):
-    """Closed set of link-check outcomes."""
-
-    OK = "ok"
-    BROKEN = "broken"  # 404/410, DNS failure, connection refused
-    SERVER_ERROR = "server_error"
-    TIMEOUT = "timeout"
-    BLOCKED = "blocked"  # 401/403/429 or a WAF challenge: 疑似拦截, not dead
-    REDIRECT_LOOP = "redirect_loop"
-    UNSUPPORTED = "unsupported"
+from govwatch.engine.text.findings import TextHit
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,31 +92,6 @@ class HomeResult:
 
 
 @dataclass(frozen=True, slots=True)
-class Probe:
-    url: str
-    at: datetime
-    ok: bool
-    status: int | None
-    reason: str
-    elapsed: float
-
-
-@dataclass(frozen=True, slots=True)
-class PageTextHit:
-    """A content-check hit (wrong expression, sensitive word, privacy leak) on one page or
-    in one attachment (then `url` is the attachment and `page_url` a page linking it)."""
-
-    url: str
-    code: str
-    category: str
-    severity: str  # serious / warning, as the content checks grade it
-    text: str  # as shown: privacy hits are masked
-    suggestion: str
-    context: str
-    page_url: str = ""  # attachments only: the first page found linking the attachment
-
-
-@dataclass(frozen=True, slots=True)
 class PageFailure:
     url: str
     reason: str
@@ -162,7 +128,7 @@ class SiteScanResult:
     failures: tuple[PageFailure, ...]
     trap_samples: tuple[str, ...]
     facts: SiteFacts
-    text_hits: tuple[PageTextHit, ...] = ()
+    text_hits: tuple[TextHit, ...] = ()
 
 
 def probe_failure_ratio(probes: tuple[Probe, ...] | list[Probe]) -> float:

@@ -1,21 +1,25 @@
-"""One process per core: sites are spread over worker processes.
+"""The one scan scheduler: sites spread over one worker process per core.
 
 The crawler is CPU-bound (perf_anchors.md: every Python crawler sits at 100 % of one core),
 so a second core only helps as a second process. Sites, not pages, are the unit of work:
 each process keeps its own frontier and connection pool. Every site is a separate task,
 so the pool hands the next site to whichever process is free; the sites known to be
 largest (biggest state file from the last scan) go first, so no big site starts last and
-leaves one core idle at the end.
+leaves one core idle at the end. Results are yielded as sites finish, so a caller can
+store each one while the others still run.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import gc
 import multiprocessing
 import os
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+import signal
+import sys
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from govwatch.engine.crawl.models import LinkOutcome, ScanConfig, SiteScanResult, SiteSpec
@@ -24,18 +28,29 @@ from govwatch.engine.crawl.state import SqliteStateStore
 
 # Per worker process: external URLs already checked by an earlier site in this process.
 _EXTERNAL_CACHE: dict[str, tuple[LinkOutcome, str, int | None]] = {}
+_PR_SET_PDEATHSIG = 1
 
 
-def _worker_init() -> None:
-    """Pool initializer, in each forked worker. It must not inherit the parent's checked
-    URLs; and what it inherits is frozen out of the garbage collector, which would
-    otherwise walk (and, writing their headers, un-share) those objects at every full
-    collection."""
+def _worker_init(parent: int) -> None:
+    """Pool initializer, in each forked worker.
+
+    A parent killed with SIGKILL never shuts its pool down, and its workers would scan
+    on (or hang) as orphans: on Linux the kernel kills them with the parent instead
+    (checked again after the call, in case the parent died before it). The worker must
+    not inherit the parent's checked URLs; and what it inherits is frozen out of the
+    garbage collector, which would otherwise walk (and, writing their headers, un-share)
+    those objects at every full collection."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:
+            os._exit(1)
     _EXTERNAL_CACHE.clear()
     gc.freeze()
 
 
-def _state_path(state_dir: str, site: SiteSpec) -> Path:
+def state_path(state_dir: str | Path, site: SiteSpec) -> Path:
+    """The site's one crawl-state file: kept across scans (records carry their scan id),
+    so the next scan asks conditionally and a killed one resumes."""
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in site.code)
     return Path(state_dir) / f"{safe}.sqlite3"
 
@@ -44,7 +59,7 @@ def _size_hint(state_dir: str, site: SiteSpec) -> int:
     """How big the site was last time: its state file's size (0 when unknown)."""
     if not state_dir:
         return 0
-    path = _state_path(state_dir, site)
+    path = state_path(state_dir, site)
     try:
         return path.stat().st_size + sum(
             p.stat().st_size for p in path.parent.glob(path.name + "-wal")
@@ -58,6 +73,12 @@ def largest_first(sites: Sequence[SiteSpec], state_dir: str) -> list[int]:
     return sorted(range(len(sites)), key=lambda i: -_size_hint(state_dir, sites[i]))
 
 
+def process_count(processes: int | None, sites: int) -> int:
+    """Worker processes for `sites` sites: `processes` (default one per core), never more
+    than there are sites; 1 means the scan runs in the calling process."""
+    return max(1, min(processes or os.cpu_count() or 1, sites or 1))
+
+
 def _scan_one(
     site: SiteSpec,
     config: ScanConfig,
@@ -67,11 +88,54 @@ def _scan_one(
     cache = _EXTERNAL_CACHE if cache is None else cache
     if not state_dir:
         return asyncio.run(scan_site_async(site, config, None, None, cache))
-    store = SqliteStateStore(_state_path(state_dir, site))
+    store = SqliteStateStore(state_path(state_dir, site))
     try:
         return asyncio.run(scan_site_async(site, config, store, None, cache))
     finally:
         store.close()
+
+
+def scan_sites(
+    sites: Sequence[SiteSpec],
+    config: ScanConfig | None = None,
+    *,
+    processes: int | None = None,
+    state_dir: str | Path | None = None,
+) -> Iterator[tuple[int, SiteScanResult]]:
+    """Scan sites in `processes` worker processes (default: one per core) and yield
+    (index in `sites`, result) as each finishes. With `state_dir`, each site keeps its
+    sqlite state file there (one per site, so processes never share a database). One
+    process scans in the calling process, in input order. The workers are forked when
+    the first result is asked for: close database connections before that."""
+    config = config or ScanConfig()
+    folder = str(state_dir or "")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    if process_count(processes, len(sites)) == 1:
+        cache: dict[str, tuple[LinkOutcome, str, int | None]] = {}
+        for index, site in enumerate(sites):
+            yield index, _scan_one(site, config, folder, cache)
+        return
+    # fork starts workers in milliseconds and inherits the imported modules.
+    pool = ProcessPoolExecutor(
+        max_workers=process_count(processes, len(sites)),
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_worker_init,
+        initargs=(os.getpid(),),
+    )
+    futures = {
+        pool.submit(_scan_one, sites[i], config, folder): i for i in largest_first(sites, folder)
+    }
+    try:
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+    finally:
+        # A caller that stops early (an error while storing) must not wait for the other
+        # sites: their state files let a re-run resume them.
+        if not all(future.done() for future in futures):
+            for process in list(pool._processes.values()):
+                process.terminate()
+        pool.shutdown(cancel_futures=True)
 
 
 def scan_sites_parallel(
@@ -81,20 +145,6 @@ def scan_sites_parallel(
     processes: int | None = None,
     state_dir: str | Path | None = None,
 ) -> list[SiteScanResult]:
-    """Scan sites in `processes` worker processes (default: one per core); results come
-    back in the order of `sites`. With `state_dir`, each site keeps a sqlite state file
-    there (one file per site, so processes never share a database)."""
-    config = config or ScanConfig()
-    folder = str(state_dir or "")
-    count = max(1, min(processes or os.cpu_count() or 1, len(sites) or 1))
-    if count == 1:
-        cache: dict[str, tuple[LinkOutcome, str, int | None]] = {}
-        return [_scan_one(site, config, folder, cache) for site in sites]
-    order = largest_first(sites, folder)
-    # fork starts workers in milliseconds and inherits the imported modules.
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        max_workers=count, mp_context=context, initializer=_worker_init
-    ) as pool:
-        futures = {i: pool.submit(_scan_one, sites[i], config, folder) for i in order}
-        return [futures[i].result() for i in range(len(sites))]
+    """scan_sites, collected in the order of `sites`."""
+    done = dict(scan_sites(sites, config, processes=processes, state_dir=state_dir))
+    return [done[i] for i in range(len(sites))]

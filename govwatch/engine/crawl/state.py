@@ -172,6 +172,7 @@ class SqliteStateStore:
             "CREATE TABLE IF NOT EXISTS link_check (scan_id TEXT, url TEXT, outcome TEXT,"
             " reason TEXT, status INTEGER, PRIMARY KEY (scan_id, url))"
         )
+        self._current_scan = ""
 
     def load_page(self, url: str) -> PageRecord | None:
         row = self._db.execute("SELECT data FROM page WHERE url = ?", (url,)).fetchone()
@@ -189,6 +190,11 @@ class SqliteStateStore:
         return CheckRecord(url, scan_id, row[0], row[1], row[2]) if row else None
 
     def save_check(self, record: CheckRecord) -> None:
+        if record.scan_id != self._current_scan:
+            # The file is kept across scans and only the current scan's checks are read
+            # (a resume); older scans' answers would only pile up, day after day.
+            self._db.execute("DELETE FROM link_check WHERE scan_id != ?", (record.scan_id,))
+            self._current_scan = record.scan_id
         self._db.execute(
             "INSERT OR REPLACE INTO link_check VALUES (?, ?, ?, ?, ?)",
             (record.scan_id, record.url, record.outcome, record.reason, record.status),

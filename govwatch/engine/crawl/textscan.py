@@ -7,10 +7,11 @@ this module decides what text of a crawl is checked and shapes the hits.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from govwatch.engine.crawl.frontier import extension
-from govwatch.engine.crawl.models import PageTextHit
+from govwatch.engine.text.findings import TextHit
 
 # Page text beyond this is not checked: list pages and archives repeat themselves.
 MAX_CHARS = 20_000
@@ -32,14 +33,11 @@ _TEXT_TYPES = {
 
 def page_text_hits(
     url: str, text: str, *, max_chars: int = MAX_CHARS, page_url: str = ""
-) -> list[PageTextHit]:
+) -> list[TextHit]:
     # Imported here: a scan without check_text never loads the text checks' modules.
-    from govwatch.engine.text.bulk import distinct_findings, hit_fields
+    from govwatch.engine.text.bulk import distinct_findings
 
-    return [
-        PageTextHit(url=url, page_url=page_url, **hit_fields(f))
-        for f in distinct_findings(text, max_chars)
-    ]
+    return [replace(f, url=url, page_url=page_url) for f in distinct_findings(text, max_chars)]
 
 
 def text_attachment_suffix(url: str, content_type: str) -> str | None:
@@ -80,14 +78,14 @@ def read_attachment(body: bytes, filename: str) -> tuple[str, str]:
     return text, ""
 
 
-def hits_to_json(hits: list[PageTextHit]) -> list[list[str]]:
+def hits_to_json(hits: list[TextHit]) -> list[list[str]]:
     """Compact form for the state store (url and page_url are known when read back)."""
     return [[h.code, h.category, h.severity, h.text, h.suggestion, h.context] for h in hits]
 
 
-def hits_from_json(url: str, page_url: str, rows: Any) -> list[PageTextHit]:
+def hits_from_json(url: str, page_url: str, rows: Any) -> list[TextHit]:
     return [
-        PageTextHit(
+        TextHit(
             url=url,
             code=code,
             category=category,

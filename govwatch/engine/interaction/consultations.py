@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from govwatch.engine.interaction.common import Period, china_naive
+from govwatch.engine.interaction.common import china_naive
 from govwatch.engine.interaction.rates import RoundingMode, percent
 from govwatch.engine.workdays import WorkCalendar, china_date, default_calendar
 
@@ -175,7 +175,7 @@ class ConsultationSummary:
     """Buckets and rates for one period. ``tested`` leaves out tests still awaiting a reply."""
 
     profile: ReplyWindowProfile
-    period: Period | None
+    period: tuple[dt.date, dt.date] | None
     results: tuple[ClassifiedTest, ...]
 
     def count(self, *buckets: str) -> int:
@@ -213,11 +213,12 @@ def summarize_consultations(
     tests: Iterable[ConsultationTest],
     profile: ReplyWindowProfile,
     calendar: WorkCalendar | None = None,
-    period: Period | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
     as_of: dt.datetime | None = None,
 ) -> ConsultationSummary:
     """Classify the tests sent within ``period`` (all when None), in input order."""
     cal = calendar or default_calendar()
-    chosen = [t for t in tests if period is None or period.contains(t.sent_at)]
+    start, end = period or (dt.date.min, dt.date.max)
+    chosen = [t for t in tests if start <= china_date(t.sent_at) <= end]
     results = tuple(classify_test(t, profile, cal, as_of) for t in chosen)
     return ConsultationSummary(profile=profile, period=period, results=results)

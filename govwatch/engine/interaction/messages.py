@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from govwatch.engine.interaction.common import Period, china_naive, end_of_day
+from govwatch.engine.interaction.common import china_naive, end_of_day
 from govwatch.engine.workdays import WorkCalendar, china_date, default_calendar
 
 
@@ -88,7 +88,7 @@ class UnitMessageStats:
 def unit_message_table(
     messages: Iterable[CitizenMessage],
     *,
-    period: Period,
+    period: tuple[dt.date, dt.date],
     reply_limit_working_days: int,
     box: MessageBox | None = None,
     as_of: dt.datetime | None = None,
@@ -96,13 +96,14 @@ def unit_message_table(
 ) -> tuple[UnitMessageStats, ...]:
     """One row per unit, in order of first appearance; ``as_of`` defaults to the period's end."""
     cal = calendar or default_calendar()
-    cutoff = as_of if as_of is not None else end_of_day(period.end)
+    start, end = period
+    cutoff = as_of if as_of is not None else end_of_day(end)
     cutoff_day = china_date(cutoff)
     grouped: dict[str, list[CitizenMessage]] = {}
     for message in messages:
         if box is not None and message.box is not box:
             continue
-        if not message.valid or not period.contains(message.received_at):
+        if not message.valid or not start <= china_date(message.received_at) <= end:
             continue
         grouped.setdefault(message.unit, []).append(message)
 

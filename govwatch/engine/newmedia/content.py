@@ -6,19 +6,15 @@ one checker per process); the hits are stored with the post as JSON.
 
 from __future__ import annotations
 
-from govwatch.engine.text.bulk import HitFields, distinct_findings, hit_fields
+from govwatch.engine.text.bulk import distinct_findings
 
 # A post longer than this is checked on its beginning only (long articles repeat).
 MAX_CHARS = 20_000
 
 
-# One hit as stored with the post (JSON).
-PostTextHit = HitFields
-
-
-def post_text_hits(title: str, text: str) -> list[PostTextHit]:
-    """Hits in the title and text of one post, each (rule, text) once."""
+def post_text_hits(title: str, text: str) -> list[dict[str, str]]:
+    """Hits in the title and text of one post, each (rule, text) once, in stored form."""
     body = f"{title}\n{text}" if title and text else title or text
     if not body.strip():
         return []
-    return [hit_fields(f) for f in distinct_findings(body, MAX_CHARS)]
+    return [hit.stored() for hit in distinct_findings(body, MAX_CHARS)]

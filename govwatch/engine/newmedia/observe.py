@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from govwatch.engine.checks.inputs import AccountObservation, Platform, TextHit
+from govwatch.engine.checks.inputs import AccountObservation, Platform
 from govwatch.engine.clock import BEIJING
 from govwatch.engine.newmedia.adapters.base import Post
 from govwatch.engine.newmedia.health import HealthSummary
+from govwatch.engine.text.findings import TextHit
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """URL normalisation and a memoised resolver for hrefs.
 
-`urljoin` was the largest single cost of a plain crawler here (perf_anchors.md): navigation,
+`urljoin` was the largest single cost of a plain crawler when profiled here: navigation,
 sidebar and footer links repeat on every page of a site, so the common relative shapes are
 resolved by hand and memoised per (page directory, href).
 """

@@ -55,6 +55,8 @@ class SiteScoring:
     service_block: str = "service"
     service_block_points: float = 25.0
     deduct_applies_to: tuple[SiteClass, ...] = ("portal",)
+    # Indicators whose undecided finding leaves a passing verdict open (无法判定).
+    unknown_blocks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class AccountScoring:
 
     deduct_total: float | None = None
     fail_if_score_lt: float = 60.0
+    unknown_blocks: tuple[str, ...] = ()  # as SiteScoring.unknown_blocks
 
 
 @dataclass(frozen=True)

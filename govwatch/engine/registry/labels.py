@@ -97,9 +97,6 @@ INGESTION_SOURCE: Final = _labels(
     }
 )
 
-YES: Final = frozenset({"是", "y", "yes", "true", "1", "有"})
-NO: Final = frozenset({"否", "n", "no", "false", "0", "无"})
-
 
 def label_of(labels: Labels, code: str) -> str:
     """The label written on export."""

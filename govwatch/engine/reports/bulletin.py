@@ -29,6 +29,8 @@ from govwatch.engine.reports.tables import (
 
 DEFAULT_TEMPLATE = Path(__file__).with_name("templates") / "bulletin.yaml"
 _NUMERALS = "一二三四五六七八九十"
+NOTHING_TO_REPORT_ZH = "本期检查的政府网站和政务新媒体均未发现需要通报的问题。"
+NO_ANNEX_ZH = "本期检查未发现需要列入附件的问题，本通报无附件表。"
 
 
 @dataclass(frozen=True)
@@ -253,7 +255,7 @@ def _problems(data: BulletinData, at: Mapping[str, int]) -> list[str]:
             f"部分栏目未发布信息。{_names(quiet, 'column_name')}等{len(quiet)}个栏目本期发布数量为0"
             f"{_see(at, 'columns')}。"
         )
-    return problems or ["本期检查未发现需要通报的问题。"]
+    return problems
 
 
 def _numbered_paras(items: Sequence[str]) -> list[Block]:
@@ -274,10 +276,11 @@ def compose(data: BulletinData, template: BulletinTemplate) -> OfficialDocument:
     body.append(Para("一、总体情况", "heading1"))
     body.extend(_numbered_paras(_overview(data, at, rate)))
     body.append(Para("二、存在问题", "heading1"))
-    body.extend(_numbered_paras(_problems(data, at)))
+    problems = _problems(data, at)
+    body.extend(_numbered_paras(problems) if problems else [Para(NOTHING_TO_REPORT_ZH)])
     body.append(Para("三、下一步工作要求", "heading1"))
     requirements = list(template.requirements)
-    if template.rectification_deadline_zh:
+    if problems and template.rectification_deadline_zh:  # nobody to rectify anything
         requirements.append(
             f"被通报单位要于{template.rectification_deadline_zh}前将整改情况书面报送{template.signature}。"
         )

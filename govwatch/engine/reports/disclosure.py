@@ -19,8 +19,9 @@ from govwatch.engine.reports.consistency import (
     Statement,
     Sum,
 )
-from govwatch.engine.reports.records import Field, Record, RecordSchema, count, text
+from govwatch.engine.reports.records import Record, RecordSchema, count, text
 from govwatch.engine.reports.tables import Table, TableRow
+from govwatch.engine.rows import Field
 
 APPLICANT_COLUMNS = (
     ("natural_person", "申请人情况/自然人"),

@@ -184,7 +184,8 @@ def _page_break(doc: DocxDocument) -> None:
 
 
 def write_docx(document: OfficialDocument, path: Path, base: Path | None = None) -> None:
-    """Write ``document``; ``base`` is an office's own .docx whose styles and headers to keep."""
+    """Write ``document`` to PATH as is (wrap it in outputs.atomic_files for a final name);
+    ``base`` is an office's own .docx whose styles and headers to keep."""
     doc = Document(str(base)) if base is not None else Document()
     if base is not None:
         body = doc.element.body
@@ -244,6 +245,4 @@ def write_docx(document: OfficialDocument, path: Path, base: Path | None = None)
         if annex.note:
             _paragraph(doc, annex.note, BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.CENTER)
         add_table(doc, annex, 225.0 if landscape else 156.0)
-    tmp = path.with_name(path.name + ".part")
-    doc.save(str(tmp))
-    tmp.replace(path)
+    doc.save(str(path))

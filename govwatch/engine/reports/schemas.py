@@ -8,7 +8,8 @@ optional so that a hand-made file does not need them.
 
 from __future__ import annotations
 
-from govwatch.engine.reports.records import Field, RecordSchema
+from govwatch.engine.reports.records import RecordSchema
+from govwatch.engine.rows import Field
 
 _SEQ = Field("seq", "序号", "count", required=False)
 _FILLED = Field("filled_down", "合并单元格", required=False)

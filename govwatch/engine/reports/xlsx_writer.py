@@ -30,9 +30,20 @@ def _value(cell: object) -> object:
     return cell
 
 
-def write_xlsx(tables: Sequence[Table], path: Path) -> None:
+NO_TABLES_ZH = "没有需要列出的表格。"
+
+
+def write_xlsx(tables: Sequence[Table], path: Path, empty_note: str = NO_TABLES_ZH) -> None:
+    """Write to PATH as is (wrap it in outputs.atomic_files for a final name).
+
+    With no tables the workbook holds one sheet 说明 with ``empty_note``: a workbook needs a
+    sheet, and an office opening an empty file should read why it is empty.
+    """
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
+    if not tables:
+        note = workbook.create_sheet("说明")
+        note["A1"] = empty_note
     for index, table in enumerate(tables, start=1):
         sheet = workbook.create_sheet(f"附件{index}")
         width = len(table.headings)
@@ -100,6 +111,4 @@ def write_xlsx(tables: Sequence[Table], path: Path) -> None:
                 default=4,
             )
             sheet.column_dimensions[get_column_letter(col)].width = min(60, max(6, longest * 2 + 2))
-    tmp = path.with_name(path.name + ".part")
-    workbook.save(tmp)
-    tmp.replace(path)
+    workbook.save(path)

@@ -7,8 +7,9 @@ a finding without re-crawling. Missing marks are empty strings, not guesses.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from govwatch.engine.parse.page import PageDigest
 from govwatch.engine.parse.urls import host_of
@@ -46,6 +47,19 @@ class SiteFacts:
     site_search: bool = False
     accessibility_entry: str = ""  # URL or text of the 适老化/无障碍 entry
     columns_missing_meta: tuple[str, ...] = ()  # column pages without a ColumnName tag
+
+
+def site_facts_from_stored(data: Mapping[str, object]) -> SiteFacts:
+    """Read back the JSON a scan run stored (``dataclasses.asdict``: lists for tuples);
+    keys that are not fields (an older or newer scan) are ignored."""
+    values: dict[str, Any] = {}
+    for name in SiteFacts.__dataclass_fields__:
+        if name in data:
+            value = data[name]
+            if isinstance(value, list | tuple):
+                value = tuple(tuple(v) if isinstance(v, list | tuple) else v for v in value)
+            values[name] = value
+    return SiteFacts(**values)
 
 
 def is_gov_domain(host: str) -> bool:

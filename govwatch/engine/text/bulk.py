@@ -9,32 +9,9 @@ for a site-wide scan or a million posts.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TypedDict
 
 from govwatch.engine.text.checker import TextCheckConfig, TextChecker
-from govwatch.engine.text.findings import Finding
-
-
-class HitFields(TypedDict):
-    """What a bulk job keeps of a finding: a post stores it as JSON, a page hit adds URLs."""
-
-    code: str
-    category: str
-    severity: str
-    text: str  # as shown: privacy hits are masked
-    suggestion: str
-    context: str
-
-
-def hit_fields(finding: Finding) -> HitFields:
-    return HitFields(
-        code=finding.code,
-        category=finding.category,
-        severity=finding.severity,
-        text=finding.text,
-        suggestion=finding.suggestion,
-        context=finding.context,
-    )
+from govwatch.engine.text.findings import TextHit
 
 
 @lru_cache(maxsize=1)
@@ -42,11 +19,11 @@ def bulk_checker() -> TextChecker:
     return TextChecker(TextCheckConfig(typo=None, min_severity="warning"))
 
 
-def distinct_findings(text: str, max_chars: int) -> list[Finding]:
+def distinct_findings(text: str, max_chars: int) -> list[TextHit]:
     """Findings in the first ``max_chars`` of ``text``, each (rule, matched text) once:
     a page or post that repeats an error reports it once."""
     seen: set[tuple[str, str]] = set()
-    found: list[Finding] = []
+    found: list[TextHit] = []
     for finding in bulk_checker().check(text[:max_chars]):
         key = (finding.rule_id or finding.code, finding.text)
         if key not in seen:

@@ -1,6 +1,6 @@
 """The text check: all layers over one text, findings out.
 
-Order of trust (reference/text_checks.md): curated dictionaries (expression rules, near misses
+Order of trust: curated dictionaries (expression rules, near misses
 of canonical terms, leader titles, sensitive words) in one automaton pass; then the statistical
 typo layer; then the privacy validators. Whitelists and dismissed fingerprints filter the end.
 """
@@ -36,7 +36,7 @@ from govwatch.engine.text.findings import (
     SERIOUS,
     TYPO,
     WARNING,
-    Finding,
+    TextHit,
     make_finding,
     severity_rank,
 )
@@ -142,7 +142,7 @@ class TextChecker:
         *,
         site: str | None = None,
         dismissed: frozenset[str] = frozenset(),
-    ) -> list[Finding]:
+    ) -> list[TextHit]:
         hits = list(scan_privacy(text)) if self.config.privacy else []
         shown = mask_spans(text, hits)
         findings, covered = self._dictionary_layer(text, shown)
@@ -166,8 +166,8 @@ class TextChecker:
 
     def _dictionary_layer(
         self, text: str, shown: str
-    ) -> tuple[list[Finding], list[tuple[int, int]]]:
-        findings: list[Finding] = []
+    ) -> tuple[list[TextHit], list[tuple[int, int]]]:
+        findings: list[TextHit] = []
         covered: list[tuple[int, int]] = []
         outer, _inner = self.automaton.find_outermost(text)
         for match in outer:
@@ -181,7 +181,7 @@ class TextChecker:
                     break
         return findings, covered
 
-    def _typo_layer(self, text: str, shown: str, covered: list[tuple[int, int]]) -> list[Finding]:
+    def _typo_layer(self, text: str, shown: str, covered: list[tuple[int, int]]) -> list[TextHit]:
         assert self.typo_detector is not None
         out = []
         spans = sorted(covered)
@@ -206,7 +206,7 @@ class TextChecker:
         return out
 
 
-def _to_finding(text: str, shown: str, start: int, end: int, payload: Payload) -> Finding | None:
+def _to_finding(text: str, shown: str, start: int, end: int, payload: Payload) -> TextHit | None:
     wrong = text[start:end]
     if isinstance(payload, ExpressionRule):
         if not guard_allows(payload, text, start, end):
@@ -270,7 +270,7 @@ def _to_finding(text: str, shown: str, start: int, end: int, payload: Payload) -
     return None
 
 
-def _privacy_layer(text: str, shown: str, hits: list[PrivacyHit]) -> list[Finding]:
+def _privacy_layer(text: str, shown: str, hits: list[PrivacyHit]) -> list[TextHit]:
     return [
         make_finding(
             text,
@@ -294,7 +294,7 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(a < end and start < b for a, b in spans)
 
 
-def _allowed(text: str, finding: Finding, word: str) -> bool:
+def _allowed(text: str, finding: TextHit, word: str) -> bool:
     """Whether an occurrence of the allow-listed `word` covers the finding's span."""
     start, end = finding.offset, finding.offset + finding.length
     lo = max(0, end - len(word))
@@ -311,6 +311,6 @@ def default_checker() -> TextChecker:
     return TextChecker()
 
 
-def check_text(text: str, *, dismissed: frozenset[str] = frozenset()) -> list[Finding]:
+def check_text(text: str, *, dismissed: frozenset[str] = frozenset()) -> list[TextHit]:
     """All layers with the shipped data."""
     return default_checker().check(text, dismissed=dismissed)

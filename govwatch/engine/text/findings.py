@@ -1,11 +1,12 @@
-"""Value objects of the text checks: a finding, its codes, categories and severities."""
+"""Value objects of the text checks: a text hit, its codes, categories and severities."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-# Finding codes (stable: tickets and dismissals refer to them).
+# Text-hit codes (stable: tickets and dismissals refer to them).
 CODE_EXPRESSION = "TXT001"  # wrong form from the expression rules (规范表述)
 CODE_NEAR_MISS = "TXT002"  # one character away from a canonical term
 CODE_LEADER_TITLE = "TXT003"  # a leader's name next to a title that is not theirs
@@ -67,38 +68,63 @@ def severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity) if severity in SEVERITIES else 0
 
 
+# The fields a stored hit keeps (scan runs and posts store hits as JSON).
+_STORED = ("code", "category", "severity", "text", "suggestion", "context")
+
+
 @dataclass(frozen=True, slots=True)
-class Finding:
-    """One problem in one text; offset/length are in characters of the checked text."""
+class TextHit:
+    """One problem in one text (offset/length in characters of the checked text).
+
+    The one text-hit type from the checker to the indicators: a scan sets ``url`` (the
+    page or attachment) and, for attachments, ``page_url`` (a page linking it); a post's
+    hits take the post's URL when read back. Stored hits keep the fields in ``_STORED``.
+    """
 
     code: str
-    category: str
-    severity: str
-    offset: int
-    length: int
-    text: str  # the matched text as shown (privacy hits are masked)
-    suggestion: str
-    context: str
-    rule_id: str
-    source: str
+    category: str = ""
+    severity: str = ""
+    offset: int = 0
+    length: int = 0
+    text: str = ""  # the matched text as shown (privacy hits are masked)
+    suggestion: str = ""
+    context: str = ""
+    rule_id: str = ""
+    source: str = ""
     message: str = ""
     fingerprint: str = field(default="", compare=False)
+    url: str = ""
+    page_url: str = ""
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "code": self.code,
-            "category": self.category,
-            "severity": self.severity,
-            "offset": self.offset,
-            "length": self.length,
-            "text": self.text,
-            "suggestion": self.suggestion,
-            "context": self.context,
-            "rule_id": self.rule_id,
-            "source": self.source,
-            "message": self.message,
-            "fingerprint": self.fingerprint,
-        }
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    def stored(self) -> dict[str, str]:
+        """The JSON form kept with a scan run or a post."""
+        data = {name: str(getattr(self, name)) for name in _STORED}
+        if self.url:
+            data["url"] = self.url
+        if self.page_url:
+            data["page_url"] = self.page_url
+        return data
+
+    @classmethod
+    def from_stored(cls, data: Mapping[str, object], url: str = "") -> TextHit:
+        """Read back a stored hit; URL fills in where the hit itself has none (posts)."""
+
+        def text(key: str) -> str:
+            return str(data.get(key) or "")
+
+        return cls(
+            code=text("code"),
+            category=text("category"),
+            severity=text("severity"),
+            text=text("text"),
+            suggestion=text("suggestion"),
+            context=text("context"),
+            url=text("url") or url,
+            page_url=text("page_url"),
+        )
 
 
 def context_snippet(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
@@ -132,7 +158,7 @@ def make_finding(
     message: str = "",
     shown: str | None = None,
     context_text: str | None = None,
-) -> Finding:
+) -> TextHit:
     """Build a finding with its context and fingerprint.
 
     `shown` replaces the hit (a masked number); `context_text` is the text with every privacy
@@ -140,7 +166,7 @@ def make_finding(
     """
     matched = text[start:end] if shown is None else shown
     context = context_snippet(context_text or text, start, end)
-    return Finding(
+    return TextHit(
         code=code,
         category=category,
         severity=severity,

@@ -20,7 +20,7 @@ PROVINCE_CODES = frozenset(
     {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46}
     | {50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83}
 )
-# Mobile prefixes allocated by MIIT (text_checks.md 9.2); 14x/17x data/IoT/virtual ones included.
+# Mobile prefixes allocated by MIIT (工业和信息化部 number allocations); 14x/17x data/IoT/virtual ones included.
 MOBILE_PREFIXES = frozenset(
     [f"13{d}" for d in range(10)]
     + ["145", "146", "147", "148", "149", "150", "151", "152", "153"]

@@ -228,14 +228,6 @@ class TypoModel:
         self._add_totals(pairs)
         self.version += 1
 
-    def bigram_score(self, a: str, b: str, smoothing: float = 1.0) -> float:
-        """log P(b | a), Dirichlet-smoothed towards how often b follows anything."""
-        total = self.total or 1
-        prior = (self.right.get(b, 0) + 0.5) / total
-        return math.log(
-            (self.bigrams.get(a + b, 0) + smoothing * prior) / (self.left.get(a, 0) + smoothing)
-        )
-
 
 def _cjk_runs(text: str) -> list[str]:
     runs: list[str] = []

@@ -48,7 +48,7 @@ def check_context(
     point: date, *, period_start: date | None = None, calendar: WorkCalendar | None = None
 ) -> CheckContext:
     """Checks judge at the end of POINT's day in Beijing, on the official calendar."""
-    from govwatch.web.interaction.services import work_calendar_load
+    from govwatch.web.calendars.services import work_calendar_load
 
     calendar = calendar or work_calendar_load()
     return CheckContext(

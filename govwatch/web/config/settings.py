@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "govwatch.web.registry",
+    "govwatch.web.calendars",
     "govwatch.web.interaction",
     "govwatch.web.scans",
     "govwatch.web.inspections",

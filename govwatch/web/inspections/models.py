@@ -6,17 +6,15 @@ from django.conf import settings
 from django.db import models
 
 from govwatch.engine.findings import Finding
+from govwatch.engine.labels import FINDING_STATE_ZH, SEVERITY_ZH, VERDICT_ZH, choices
 from govwatch.web.registry.models import Account, Site, Unit
-from govwatch.web.scans.models import SEVERITIES, ScanRun
+from govwatch.web.scans.models import ScanRun
 
 SCOPES = [("all", "全部登记对象"), ("region", "指定地区"), ("sample", "随机抽查")]
-VERDICTS = [("qualified", "合格"), ("unqualified", "不合格"), ("unknown", "无法判定")]
-FINDING_STATES = [
-    ("open", "待确认"),
-    ("confirmed", "已确认"),
-    ("dismissed", "已排除"),
-    ("waived", "已豁免"),
-]
+VERDICTS = choices(VERDICT_ZH)
+FINDING_STATES = choices(FINDING_STATE_ZH)
+COUNTING = ("open", "confirmed")  # dismissed and waived findings do not count
+PROBLEMS = ("veto", "deduction", "warning")  # the severities a bulletin lists
 
 
 class Inspection(models.Model):
@@ -74,7 +72,7 @@ class InspectionFinding(models.Model):
     result = models.ForeignKey(InspectionResult, on_delete=models.CASCADE, related_name="findings")
     code = models.CharField("指标代码", max_length=10)
     slug = models.CharField("指标", max_length=80)
-    severity = models.CharField("性质", max_length=20, choices=SEVERITIES)
+    severity = models.CharField("性质", max_length=20, choices=choices(SEVERITY_ZH))
     target_kind = models.CharField("对象类型", max_length=20)
     target_id = models.CharField("对象", max_length=2000)
     message = models.TextField("问题描述")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Count
+
 from govwatch.engine.profiles import format_rate, load_profile, pass_rates
 from govwatch.engine.profiles.rates import RateRow
-from govwatch.web.inspections.models import Inspection, InspectionResult
+from govwatch.web.inspections.models import COUNTING, PROBLEMS, Inspection, InspectionResult
 from govwatch.web.registry.resolver import UnitIndex
 
 
@@ -25,11 +27,7 @@ def inspection_lists(inspection: Inspection, *, excellent_min_score: float = 95.
     )
 
     def problems(result: InspectionResult) -> list[object]:
-        return [
-            f
-            for f in result.findings.all()
-            if f.state in ("open", "confirmed") and f.severity in ("veto", "deduction", "warning")
-        ]
+        return [f for f in result.findings.all() if f.state in COUNTING and f.severity in PROBLEMS]
 
     qualified = [r for r in results if r.verdict == "qualified"]
     return Lists(
@@ -41,6 +39,29 @@ def inspection_lists(inspection: Inspection, *, excellent_min_score: float = 95.
             if not problems(r) and r.score is not None and r.score >= excellent_min_score
         ],
         unknown=[r for r in results if r.verdict == "unknown"],
+    )
+
+
+@dataclass(frozen=True)
+class Counts:
+    total: int
+    unqualified: int
+    with_problems: int
+    unknown: int
+
+
+def inspection_counts(inspection: Inspection) -> Counts:
+    """The sizes of ``inspection_lists``' lists, counted by the database, not in memory."""
+    results = inspection.results.order_by()
+    by_verdict = dict(results.values_list("verdict").annotate(n=Count("pk")))
+    problems = results.filter(
+        verdict="qualified", findings__state__in=COUNTING, findings__severity__in=PROBLEMS
+    )
+    return Counts(
+        total=sum(by_verdict.values()),
+        unqualified=by_verdict.get("unqualified", 0),
+        with_problems=problems.values("pk").distinct().count(),
+        unknown=by_verdict.get("unknown", 0),
     )
 
 

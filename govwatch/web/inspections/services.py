@@ -1,30 +1,27 @@
-"""Inspection services: judge the sites in scope for a period, and let an inspector
-confirm or dismiss findings with the verdict recomputed and every change audited."""
+"""Inspection services: judge the targets in scope for a period, and let an inspector
+confirm or dismiss findings with the verdict recomputed and every change audited.
+
+The engine owns the verdict, the rules for 无法判定 included (``engine.profiles.scoring``);
+this module loads observations, runs the engine and stores what it says. Targets are
+read and written in batches, so an inspection of 120,000 targets holds one batch.
+"""
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from collections.abc import Iterator, Sequence
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
 
 from govwatch.engine.checks.inputs import CheckContext
-from govwatch.engine.clock import BEIJING
+from govwatch.engine.clock import day_end
 from govwatch.engine.findings import Finding
-from govwatch.engine.periods import PeriodError as PeriodError  # re-exported for callers
-from govwatch.engine.periods import period_dates
-from govwatch.engine.profiles import (
-    Profile,
-    Verdict,
-    load_profile,
-    run_checks,
-    score_account,
-    score_site,
-)
-from govwatch.web.config.engine import check_context
+from govwatch.engine.periods import Period, PeriodError, period_parse
+from govwatch.engine.profiles import Profile, Verdict, run_checks, score_account, score_site
+from govwatch.web.config.engine import check_context, profile_load
 from govwatch.web.inspections.models import (
+    COUNTING,
     AuditEntry,
     Inspection,
     InspectionFinding,
@@ -36,38 +33,17 @@ from govwatch.web.newmedia.models import Post
 from govwatch.web.newmedia.selectors import account_observations
 from govwatch.web.registry.models import Account, Site, Unit
 from govwatch.web.scans.models import ScanRun
-from govwatch.web.scans.observe import site_observation
+from govwatch.web.scans.selectors import site_observations
 
-COUNTING = ("open", "confirmed")  # dismissed and waived findings do not count
+__all__ = ["PeriodError", "finding_decide", "inspection_run", "period_parse", "result_judge"]
 
-
-@dataclass(frozen=True)
-class Period:
-    label: str
-    start: date
-    end: date
+BATCH = 500  # targets per read and per bulk write
+Waivers = dict[tuple[str, int], list[Waiver]]
 
 
-def period_parse(text: str) -> Period:
-    """2024Q2, 2024-06, 2024, 2024H1, or a range such as 2024-04-01:2024-06-30."""
-    label = text.strip().upper()
-    start, end = period_dates(label, kind_zh="检查期")
-    return Period(label, start, end)
-
-
-def _sites_in_scope(inspection: Inspection) -> list[Site]:
-    sites: QuerySet[Site] = Site.objects.filter(status="running").select_related("operating_unit")
-    chosen = list(sites.order_by("site_code"))
-    if inspection.scope == "region" and inspection.region is not None:
-        below = _descendants(inspection.region)
-        chosen = [s for s in chosen if s.operating_unit_id in below]
-    if inspection.scope == "sample" and inspection.sample_size:
-        # A seeded sample over the sorted list: the same seed draws the same sites.
-        rng = random.Random(inspection.sample_seed or inspection.period)
-        chosen = sorted(
-            rng.sample(chosen, min(inspection.sample_size, len(chosen))), key=lambda s: s.site_code
-        )
-    return chosen
+def _batches(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for first in range(0, len(ids), BATCH):
+        yield ids[first : first + BATCH]
 
 
 def _descendants(region: Unit) -> set[int]:
@@ -83,128 +59,41 @@ def _descendants(region: Unit) -> set[int]:
     return found
 
 
-def _site_class(site: Site) -> str:
-    return "portal" if site.kind == "gov_portal" else "department_site"
+def _in_scope(
+    inspection: Inspection, rows: Sequence[tuple[int, int]], below: set[int] | None, salt: str
+) -> list[int]:
+    """Ids of (id, unit id) ROWS in scope, in the rows' order.
+
+    A sample is drawn over the ordered list with a seed, so the same seed draws the same
+    targets."""
+    ids = [pk for pk, unit in rows if below is None or unit in below]
+    if inspection.scope == "sample" and inspection.sample_size:
+        rng = random.Random(f"{inspection.sample_seed or inspection.period}{salt}")
+        drawn = set(rng.sample(ids, min(inspection.sample_size, len(ids))))
+        ids = [pk for pk in ids if pk in drawn]
+    return ids
 
 
-def _account_judge(result: InspectionResult, profile: Profile) -> Verdict | None:
-    assert result.account is not None
-    findings = [f.to_finding() for f in result.findings.filter(state__in=COUNTING)]
-    if not result.observed:
-        result.verdict, result.score, result.items = "unknown", None, []
-        result.reason = "没有该账号的发文数据（未配置采集或未导入），本期无法判定"
-        result.save()
-        return None
-    verdict = score_account(findings, profile, account_id=str(result.account.pk))
-    if verdict.qualified and any(f.is_unknown for f in findings if f.code == "NMA001"):
-        # The source failed: "not updated" cannot be decided, so neither can the verdict.
-        result.verdict, result.score, result.items = "unknown", None, []
-        result.reason = "采集源失败，更新情况未知"
-        result.save()
-        return None
-    result.verdict = "qualified" if verdict.qualified else "unqualified"
-    result.score = verdict.score
-    result.reason = verdict.reason_zh[:500]
-    result.items = []
-    result.save()
-    return verdict
+def _waivers(period: Period) -> Waivers:
+    """Every waiver still valid at the period's end, by target: read once per inspection."""
+    found: Waivers = {}
+    for waiver in Waiver.objects.filter(expires_on__gte=period.end):
+        key = ("site", waiver.site_id) if waiver.site_id else ("account", waiver.account_id)
+        found.setdefault(key, []).append(waiver)  # type: ignore[arg-type]
+    return found
 
 
-def result_judge(result: InspectionResult, profile: Profile) -> Verdict | None:
-    """Recompute a verdict from the counting findings; None when nothing can be decided."""
-    if result.account_id is not None:
-        return _account_judge(result, profile)
-    if result.scan_id is None or result.site is None:
-        result.verdict, result.score, result.items = "unknown", None, []
-        result.reason = "本检查期内没有该网站的扫描数据"
-        result.save()
-        return None
-    findings = [f.to_finding() for f in result.findings.filter(state__in=COUNTING)]
-    if not result.scan.home_fetched and not any(f.severity == "veto" for f in findings):
-        # Nothing was observed: an unreachable home page is decided by the availability
-        # probes (SIT001), never by one failed scan, so the verdict stays open.
-        result.verdict, result.score, result.items = "unknown", None, []
-        result.reason = f"首页无法访问（{result.scan.home_error or '原因不明'}），本期无法判定"
-        result.save()
-        return None
-    verdict = score_site(
-        findings,
-        profile,
-        site_id=result.site.site_code,
-        site_class=_site_class(result.site),  # type: ignore[arg-type]
-        has_public_services=result.site.has_public_services,
-    )
-    result.verdict = "qualified" if verdict.qualified else "unqualified"
-    result.score = verdict.score
-    result.reason = verdict.reason_zh[:500]
-    result.items = [
-        {"item": i.item_id, "name": i.name_zh, "points": i.points, "deducted": i.deducted}
-        for i in verdict.items
-    ]
-    result.save()
-    return verdict
-
-
-def _waiver_for(finding: Finding, waivers: list[Waiver]) -> Waiver | None:
-    for waiver in waivers:
-        if waiver.code == finding.code and waiver.target_id in ("", finding.target_id):
-            return waiver
-    return None
-
-
-@transaction.atomic
-def inspection_run(
-    period: str,
-    *,
-    profile_name: str | None = None,
-    scope: str = "all",
-    region: Unit | None = None,
-    sample_size: int | None = None,
-    sample_seed: str = "",
-    created_by: str = "",
-) -> Inspection:
-    """Judge every site in scope on its latest scan within the period."""
-    parsed = period_parse(period)
-    profile = load_profile(profile_name) if profile_name else load_profile()
-    inspection = Inspection.objects.create(
-        period=parsed.label,
-        period_start=parsed.start,
-        period_end=parsed.end,
-        profile=profile_name or profile.name,
-        scope=scope,
-        region=region,
-        sample_size=sample_size,
-        sample_seed=sample_seed,
-        created_by=created_by,
-    )
-    workdays = work_calendar_load()
-    for site in _sites_in_scope(inspection):
-        run = (
-            ScanRun.objects.filter(site=site, scan_date__range=(parsed.start, parsed.end))
-            .order_by("-scan_date", "-finished_at")
-            .first()
-        )
-        result = InspectionResult.objects.create(
-            inspection=inspection, site=site, scan=run, verdict="unknown"
-        )
-        if run is not None:
-            ctx = check_context(run.scan_date, period_start=parsed.start, calendar=workdays)
-            findings = run_checks(profile, site_observation(run, parsed.start), ctx)
-            InspectionFinding.objects.bulk_create(_rows(result, findings, site, parsed.end))
-        result_judge(result, profile)
-    _accounts_judge(inspection, parsed, profile)
-    return inspection
-
-
-def _rows(
-    result: InspectionResult, findings: list[Finding], target: Site | Account, end: date
-) -> list[InspectionFinding]:
-    owner = {"site": target} if isinstance(target, Site) else {"account": target}
-    # One query per target, not per finding: a site can have hundreds of link findings.
-    waivers = list(Waiver.objects.filter(expires_on__gte=end, **owner))
+def _rows(findings: list[Finding], waivers: list[Waiver]) -> list[InspectionFinding]:
     rows = []
     for finding in findings:
-        waiver = _waiver_for(finding, waivers)
+        waiver = next(
+            (
+                w
+                for w in waivers
+                if w.code == finding.code and w.target_id in ("", finding.target_id)
+            ),
+            None,
+        )
         note = (
             f"豁免：{waiver.reason}（{waiver.approver}批准，至{waiver.expires_on}）"
             if waiver
@@ -212,7 +101,6 @@ def _rows(
         )
         rows.append(
             InspectionFinding(
-                result=result,
                 code=finding.code,
                 slug=finding.slug,
                 severity=finding.severity,
@@ -228,36 +116,159 @@ def _rows(
     return rows
 
 
-def _accounts_in_scope(inspection: Inspection) -> list[Account]:
-    accounts = list(Account.objects.filter(status="running").order_by("platform", "name"))
-    if inspection.scope == "region" and inspection.region is not None:
-        below = _descendants(inspection.region)
-        accounts = [a for a in accounts if a.opening_unit_id in below]
-    if inspection.scope == "sample" and inspection.sample_size:
-        rng = random.Random(f"{inspection.sample_seed or inspection.period}/accounts")
-        accounts = rng.sample(accounts, min(inspection.sample_size, len(accounts)))
-    return accounts
-
-
-def _accounts_judge(inspection: Inspection, parsed: Period, profile: Profile) -> None:
-    """Judge every account in scope at the end of the period (Beijing time, aware)."""
-    accounts = _accounts_in_scope(inspection)
-    if not accounts:
-        return
-    point = datetime.combine(parsed.end, time(23, 59, 59), tzinfo=BEIJING)
-    stored = Post.objects.filter(account__in=accounts).values_list("account_id", flat=True)
-    with_posts = set(stored.distinct())
-    ctx = CheckContext(monitoring_point=point, period_start=parsed.start)
-    for account, observation in account_observations(point, parsed.start, accounts=accounts):
-        # An account with no source and nothing ever stored has no data, not zero posts.
-        observed = account.ingestion_source == "feed" or account.pk in with_posts
-        result = InspectionResult.objects.create(
-            inspection=inspection, account=account, verdict="unknown", observed=observed
+def _verdict(result: InspectionResult, findings: list[Finding], profile: Profile) -> Verdict:
+    """The engine's verdict of RESULT's target from its counting FINDINGS."""
+    site, scan = result.site, result.scan
+    if site is None:
+        return score_account(
+            findings, profile, account_id=str(result.account_id), observed=result.observed
         )
-        if observed:
-            findings = run_checks(profile, observation, ctx)
-            InspectionFinding.objects.bulk_create(_rows(result, findings, account, parsed.end))
-        result_judge(result, profile)
+    return score_site(
+        findings,
+        profile,
+        site_id=site.site_code,
+        site_class="portal" if site.kind == "gov_portal" else "department_site",
+        has_public_services=site.has_public_services,
+        observed=scan is not None,
+        home_fetched=scan is None or scan.home_fetched,
+        home_error=scan.home_error if scan else "",
+    )
+
+
+def _fill(result: InspectionResult, verdict: Verdict) -> None:
+    result.verdict = verdict.verdict
+    result.score = verdict.score
+    result.reason = verdict.reason_zh[:500]
+    result.items = [
+        {"item": i.item_id, "name": i.name_zh, "points": i.points, "deducted": i.deducted}
+        for i in verdict.items
+    ]
+
+
+def result_judge(result: InspectionResult, profile: Profile) -> Verdict:
+    """Recompute and save a stored result's verdict from its counting findings."""
+    counting = [f.to_finding() for f in result.findings.filter(state__in=COUNTING)]
+    verdict = _verdict(result, counting, profile)
+    _fill(result, verdict)
+    result.save()
+    return verdict
+
+
+class _Writer:
+    """Results and their findings of one batch of targets, written with bulk_create."""
+
+    def __init__(self, inspection: Inspection, profile: Profile, waivers: Waivers) -> None:
+        self.inspection, self.profile, self.waivers = inspection, profile, waivers
+        self.results: list[tuple[InspectionResult, list[InspectionFinding]]] = []
+
+    def add(self, result: InspectionResult, findings: list[Finding]) -> None:
+        target = ("site", result.site_id) if result.site_id else ("account", result.account_id)
+        rows = _rows(findings, self.waivers.get(target, []))  # type: ignore[arg-type]
+        counting = [f for f, row in zip(findings, rows, strict=True) if row.state in COUNTING]
+        _fill(result, _verdict(result, counting, self.profile))
+        self.results.append((result, rows))
+
+    def flush(self) -> None:
+        InspectionResult.objects.bulk_create([result for result, _ in self.results])
+        rows = []
+        for result, findings in self.results:
+            for row in findings:
+                row.result = result
+            rows += findings
+        InspectionFinding.objects.bulk_create(rows, batch_size=2000)
+        self.results = []
+
+
+@transaction.atomic
+def inspection_run(
+    period: str,
+    *,
+    profile_name: str | None = None,
+    scope: str = "all",
+    region: Unit | None = None,
+    sample_size: int | None = None,
+    sample_seed: str = "",
+    created_by: str = "",
+) -> Inspection:
+    """Judge every running site (on its latest scan within the period) and account in scope."""
+    parsed = period_parse(period)
+    profile = profile_load(profile_name)
+    inspection = Inspection.objects.create(
+        period=parsed.label,
+        period_start=parsed.start,
+        period_end=parsed.end,
+        profile=profile_name or settings.GOVWATCH_PROFILE,  # finding_decide reloads it
+        scope=scope,
+        region=region,
+        sample_size=sample_size,
+        sample_seed=sample_seed,
+        created_by=created_by,
+    )
+    below = _descendants(region) if scope == "region" and region is not None else None
+    writer = _Writer(inspection, profile, _waivers(parsed))
+    sites = Site.objects.filter(status="running").order_by("site_code")
+    site_ids = _in_scope(inspection, sites.values_list("id", "operating_unit_id"), below, "")
+    _sites_judge(writer, parsed, site_ids)
+    accounts = Account.objects.filter(status="running").order_by("platform", "name", "pk")
+    rows = accounts.values_list("id", "opening_unit_id")
+    _accounts_judge(writer, parsed, _in_scope(inspection, rows, below, "/accounts"))
+    return inspection
+
+
+def _latest_runs(site_ids: Sequence[int], period: Period) -> dict[int, ScanRun]:
+    """Each site's latest scan within the period: the ids first, so that the many
+    daily scans of a quarter are never loaded whole."""
+    latest: dict[int, int] = {}
+    dated = ScanRun.objects.filter(
+        site_id__in=site_ids, scan_date__range=(period.start, period.end)
+    )
+    for site_id, pk in dated.order_by("-scan_date", "-finished_at").values_list("site_id", "pk"):
+        latest.setdefault(site_id, pk)
+    runs = ScanRun.objects.filter(pk__in=latest.values()).defer("failures", "stats")
+    return {run.site_id: run for run in runs}
+
+
+def _sites_judge(writer: _Writer, period: Period, site_ids: list[int]) -> None:
+    workdays = work_calendar_load()
+    for batch in _batches(site_ids):
+        sites = Site.objects.in_bulk(batch)
+        runs = _latest_runs(batch, period)
+        for site_id, run in runs.items():
+            run.site = sites[site_id]  # the observation reads its site: no query per run
+        observations = dict(site_observations(list(runs.values()), period.start))
+        for site_id in batch:
+            run = runs.get(site_id)
+            findings: list[Finding] = []
+            if run is not None:
+                ctx = check_context(run.scan_date, period_start=period.start, calendar=workdays)
+                findings = run_checks(writer.profile, observations[run], ctx)
+            result = InspectionResult(
+                inspection=writer.inspection,
+                site=sites[site_id],
+                scan=run,
+                observed=run is not None,
+            )
+            writer.add(result, findings)
+        writer.flush()
+
+
+def _accounts_judge(writer: _Writer, period: Period, account_ids: list[int]) -> None:
+    """Judge the accounts at the end of the period (Beijing time)."""
+    point = day_end(period.end)
+    ctx = CheckContext(monitoring_point=point, period_start=period.start)
+    for batch in _batches(account_ids):
+        stored = Post.objects.filter(account_id__in=batch).values_list("account_id", flat=True)
+        with_posts = set(stored.order_by().distinct())
+        chosen = Account.objects.filter(pk__in=batch)
+        for account, observation in account_observations(point, period.start, accounts=chosen):
+            # An account with no source and nothing ever stored has no data, not zero posts.
+            observed = account.ingestion_source == "feed" or account.pk in with_posts
+            findings = run_checks(writer.profile, observation, ctx) if observed else []
+            result = InspectionResult(
+                inspection=writer.inspection, account=account, observed=observed
+            )
+            writer.add(result, findings)
+        writer.flush()
 
 
 @transaction.atomic
@@ -273,8 +284,7 @@ def finding_decide(
     before = result.verdict
     finding.state, finding.state_reason = action, reason
     finding.save()
-    profile = load_profile(result.inspection.profile)
-    result_judge(result, profile)
+    result_judge(result, profile_load(result.inspection.profile))
     AuditEntry.objects.create(
         finding=finding,
         action=action,

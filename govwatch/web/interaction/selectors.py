@@ -7,7 +7,7 @@ import datetime as dt
 from govwatch.engine.clock import BEIJING
 from govwatch.engine.interaction import consultations as C
 from govwatch.engine.interaction import messages as M
-from govwatch.web.interaction.models import CalendarYear, CitizenMessage, ConsultationTest
+from govwatch.web.interaction.models import CitizenMessage, ConsultationTest
 
 
 def _day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -37,7 +37,3 @@ def citizen_messages_received_between(
         rows = rows.filter(box=box.value)
     rows = rows.select_related("unit").order_by("id")
     return [row.to_engine() for row in rows]
-
-
-def calendar_years() -> list[CalendarYear]:
-    return list(CalendarYear.objects.select_related("entered_by").order_by("year"))

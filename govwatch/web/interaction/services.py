@@ -1,22 +1,14 @@
 """Interaction services: the only way other code (CLI, views, tasks) uses this app.
 
 The counting rules are the engine's (govwatch.engine.interaction); these functions load the
-stored records, the working-day calendar (shipped files + admin-entered years) and call it.
+stored records and the working-day calendar (govwatch.web.calendars) and call it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
-from govwatch.engine.calendars import (
-    YearArrangement,
-    load_arrangement,
-    load_arrangements,
-    shipped_calendar_files,
-)
-from govwatch.engine.interaction.common import Period
 from govwatch.engine.interaction.consultations import (
     ConsultationSummary,
     ReplyWindowProfile,
@@ -30,52 +22,20 @@ from govwatch.engine.interaction.messages import (
     unit_message_table,
 )
 from govwatch.engine.workdays import WorkCalendar
+from govwatch.web.calendars.services import work_calendar_load
 from govwatch.web.interaction.consultation_importing import consultation_tests_import
 from govwatch.web.interaction.importing import (
     InteractionImportError,
     InteractionImportReport,
     citizen_messages_import,
 )
-from govwatch.web.interaction.models import CalendarYear
 from govwatch.web.interaction.selectors import (
-    calendar_years,
     citizen_messages_received_between,
     consultation_tests_sent_between,
 )
 
 # 000 states no limit; 5 working days is the common local rule and only a default.
 DEFAULT_REPLY_LIMIT_WORKING_DAYS = 5
-
-
-def work_calendar_load() -> WorkCalendar:
-    """Shipped year files, then admin-entered years (which win for their year), then the package.
-
-    Raises CalendarFileError when a stored year is inconsistent (the admin form refuses
-    those, but a row written another way could still be).
-    """
-    by_year: dict[int, YearArrangement] = {
-        a.year: a for a in load_arrangements(shipped_calendar_files())
-    }
-    for entry in calendar_years():
-        by_year[entry.year] = entry.to_arrangement()
-    return WorkCalendar(arrangements=tuple(by_year[year] for year in sorted(by_year)))
-
-
-def calendar_year_import(path: Path, *, entered_by: object | None = None) -> CalendarYear:
-    """Store a year file (docs/workdays.md format) as an admin year; replaces that year."""
-    arrangement = load_arrangement(path)
-    holidays = [{"name": name, "date": day.isoformat()} for day, name in arrangement.holidays]
-    working = [{"name": name, "date": day.isoformat()} for day, name in arrangement.working_days]
-    entry, _ = CalendarYear.objects.update_or_create(
-        year=arrangement.year,
-        defaults={
-            "source": arrangement.source,
-            "holidays": holidays,
-            "working_days": working,
-            "entered_by": entered_by,
-        },
-    )
-    return entry
 
 
 def consultation_summary(
@@ -92,7 +52,7 @@ def consultation_summary(
     ``as_of`` every unanswered test counts as no reply; with it, tests whose window is
     still open are left out as awaiting a reply.
     """
-    period = Period(period_start, period_end)
+    period = (period_start, period_end)
     tests = consultation_tests_sent_between(period_start, period_end)
     return summarize_consultations(
         tests,
@@ -107,7 +67,7 @@ def consultation_summary(
 class MessageTable:
     """The per-unit table of a mailbox (000 附件3/4) and its 合计 row."""
 
-    period: Period
+    period: tuple[dt.date, dt.date]  # both ends included
     box: MessageBox | None
     limit_working_days: int
     rows: tuple[UnitMessageStats, ...]
@@ -128,7 +88,7 @@ def citizen_messages_tabulate(
     Units appear in the order of their first imported message; ``as_of`` defaults to the
     end of the period (the bulletin's view), not today.
     """
-    period = Period(period_start, period_end)
+    period = (period_start, period_end)
     messages = citizen_messages_received_between(period_start, period_end, box)
     rows = unit_message_table(
         messages,
@@ -146,10 +106,8 @@ __all__ = [
     "InteractionImportError",
     "InteractionImportReport",
     "MessageTable",
-    "calendar_year_import",
     "citizen_messages_import",
     "citizen_messages_tabulate",
     "consultation_summary",
     "consultation_tests_import",
-    "work_calendar_load",
 ]

@@ -10,45 +10,42 @@ duplicates, so importing a file twice adds nothing.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
 from django.db import connection, transaction
 from django.utils import timezone
 
 from govwatch.engine.newmedia.adapters.base import AccountProfile, normalize_platform
 from govwatch.engine.newmedia.adapters.base import Post as EnginePost
-from govwatch.engine.newmedia.adapters.export import HEADER_ALIASES, Field
+from govwatch.engine.newmedia.adapters.export import HEADER_ALIASES
 from govwatch.engine.newmedia.content import post_text_hits
 from govwatch.engine.newmedia.dates import parse_post_time
 from govwatch.engine.registry import labels as L
-from govwatch.engine.registry.schema import RowError
+from govwatch.engine.rows import Field, RowErrors, RowsRefused, match_headers
+from govwatch.engine.tabular import TableFileError, cell_text, iter_first_sheet
 from govwatch.web.newmedia.models import Post, stored_dedupe_key
 from govwatch.web.newmedia.selectors import engine_platform
 from govwatch.web.newmedia.sightings import sighting_record
 from govwatch.web.registry.models import Account
 
 BATCH = 5000
-MAX_LISTED_ERRORS = 200
-_REQUIRED: tuple[Field, ...] = ("account", "time")
+_FIELDS = (
+    *(
+        Field(key, names[0], required=key in ("account", "time"), aliases=names[1:])
+        for key, names in HEADER_ALIASES.items()
+    ),
+    # 账号ID names the account, unlike the post-id headers the engine knows.
+    Field("account_id", "账号ID", required=False),
+)
 _ORIGINAL = {"原创": True, "是": True, "original": True, "true": True, "1": True}
 _REPOST = {"转发": False, "转载": False, "否": False, "repost": False, "false": False, "0": False}
-# 账号ID names the account, unlike the post-id headers the engine knows.
-_ACCOUNT_ID_HEADERS = ("账号ID", "账号id", "account_id")
 
 
-class PostsImportError(Exception):
+class PostsImportError(RowsRefused):
     """The file was refused; nothing was written. ``errors`` lists the problems found."""
-
-    def __init__(self, errors: Sequence[RowError | str], total: int | None = None) -> None:
-        self.errors = [str(e) for e in errors]
-        self.total = total if total is not None else len(self.errors)
-        super().__init__("\n".join(self.errors))
 
 
 @dataclass
@@ -137,80 +134,8 @@ class AccountLookup:
         return next(iter(candidates))
 
 
-def _csv_encoding(path: Path) -> str:
-    """UTF-8 (BOM or not) when the whole file decodes strictly, else GB18030 (covers GBK)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    with path.open("rb") as handle:
-        try:
-            while chunk := handle.read(1 << 20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "gb18030"
-    return "utf-8-sig"
-
-
-def _rows(path: Path) -> tuple[str, Iterator[Sequence[object]]]:
-    """The sheet name errors use and the raw rows, streamed."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        encoding = _csv_encoding(path)
-
-        def csv_rows() -> Iterator[Sequence[object]]:
-            with path.open(encoding=encoding, newline="") as handle:
-                try:
-                    yield from csv.reader(handle)
-                except csv.Error as exc:
-                    raise PostsImportError([f"{path.name}：csv 格式错误：{exc}"]) from exc
-
-        return path.stem, csv_rows()
-    if suffix == ".xlsx":
-        try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a broken zip/xml
-            raise PostsImportError([f"{path.name}：不是有效的 xlsx 文件"]) from exc
-        sheet = book.worksheets[0]
-
-        def xlsx_rows() -> Iterator[Sequence[object]]:
-            try:
-                # Exports put the posts on the first sheet; later sheets are summaries.
-                yield from sheet.iter_rows(values_only=True)
-            finally:
-                book.close()
-
-        return sheet.title, xlsx_rows()
-    hint = "（.xls 请在 Excel 中另存为 .xlsx）" if suffix == ".xls" else ""
-    raise PostsImportError([f"{path.name}：不支持的文件类型，只接受 .xlsx 或 .csv{hint}"])
-
-
-def _columns(headers: Sequence[object]) -> tuple[dict[str, int], list[str]]:
-    """Column index by field, and each header's text (for error messages)."""
-    cleaned = [str(h or "").replace("\ufeff", "").strip() for h in headers]
-    lowered = [h.lower() for h in cleaned]
-    found: dict[str, int] = {}
-    for name, aliases in HEADER_ALIASES.items():
-        index = next((lowered.index(a.lower()) for a in aliases if a.lower() in lowered), None)
-        if index is not None:
-            found[name] = index
-    account_id = next(
-        (lowered.index(a.lower()) for a in _ACCOUNT_ID_HEADERS if a.lower() in lowered), None
-    )
-    if account_id is not None:
-        found["account_id"] = account_id
-        if found.get("post_id") == account_id:
-            del found["post_id"]
-    return found, cleaned
-
-
 def _cell(row: Sequence[object], index: int | None) -> str:
-    if index is None or index >= len(row):
-        return ""
-    value = row[index]
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value).strip()
+    return cell_text(row[index]) if index is not None and index < len(row) else ""
 
 
 def posts_import(path: Path, *, dry_run: bool = False) -> PostsImportReport:
@@ -219,18 +144,20 @@ def posts_import(path: Path, *, dry_run: bool = False) -> PostsImportReport:
         raise PostsImportError([f"找不到文件 {path.name}"])
     if path.stat().st_size == 0:
         raise PostsImportError([f"{path.name}：文件为空"])
-    sheet_name, rows = _rows(path)
     report = PostsImportReport(dry_run=dry_run)
     try:
+        sheet_name, rows = iter_first_sheet(path)
         with transaction.atomic():
-            errors, total = _import_rows(sheet_name, rows, AccountLookup.load(), report)
+            errors = _import_rows(sheet_name, rows, AccountLookup.load(), report)
             if errors:
-                raise PostsImportError(errors, total)
+                raise PostsImportError(errors)
             if dry_run:
                 raise _Rollback
             # The file shows the accounts as they are when it was exported, i.e. now.
             for pk, (_, profile) in report.profiles.items():
                 sighting_record(pk, profile, "export", timezone.now())
+    except TableFileError as exc:
+        raise PostsImportError([f"{path.name}：{exc}"]) from exc
     except _Rollback:
         pass
     report.accounts = len(report.per_account)
@@ -239,44 +166,33 @@ def posts_import(path: Path, *, dry_run: bool = False) -> PostsImportReport:
 
 def _import_rows(
     sheet: str, rows: Iterator[Sequence[object]], lookup: AccountLookup, report: PostsImportReport
-) -> tuple[list[RowError], int]:
-    errors: list[RowError] = []
-    total = 0
+) -> RowErrors:
+    errors = RowErrors()
     columns: dict[str, int] | None = None
     headers: list[str] = []
     seen: set[int] = set()
     pending: list[tuple[int, EnginePost]] = []
 
     def fail(number: int, key: str, message: str) -> None:
-        nonlocal total
-        total += 1
-        if len(errors) < MAX_LISTED_ERRORS:
-            column = headers[columns[key]] if columns and key in columns else ""
-            errors.append(RowError(sheet, number, column, message))
+        errors.add(
+            sheet, number, headers[columns[key]] if columns and key in columns else "", message
+        )
 
     for number, row in enumerate(rows, start=1):
         if not any(c not in (None, "") for c in row):
             continue
         if columns is None:
-            columns, headers = _columns(row)
+            headers = [cell_text(h).replace("\ufeff", "").strip() for h in row]
+            found, _, _ = match_headers(headers, _FIELDS)
+            columns = {key: headers.index(header) for key, header in found.items()}
             # 账号ID alone names the account as well as 账号名称 does.
-            missing = [
-                f
-                for f in _REQUIRED
-                if f not in columns and not (f == "account" and "account_id" in columns)
-            ]
-            for name in missing:
-                accepted = "、".join(HEADER_ALIASES[name][:4])
-                errors.append(
-                    RowError(
-                        sheet,
-                        number,
-                        HEADER_ALIASES[name][0],
-                        f"缺少必需的列（可写作：{accepted}）",
-                    )
-                )
+            missing = [f for f in _FIELDS if f.required and f.key not in columns]
+            missing = [f for f in missing if f.key != "account" or "account_id" not in columns]
+            for field in missing:
+                accepted = "、".join(field.names[:4])
+                errors.add(sheet, number, field.header, f"缺少必需的列（可写作：{accepted}）")
             if missing:
-                return errors, len(errors)
+                return errors
             continue
         report.rows += 1
         get = columns.get
@@ -327,10 +243,10 @@ def _import_rows(
             _write(pending, report)
             pending = []
     if columns is None:
-        errors.append(RowError(sheet, 1, "", "文件为空，没有表头"))
+        errors.add(sheet, 1, "", "文件为空，没有表头")
     if not errors and pending:
         _write(pending, report)
-    return errors, max(total, len(errors))
+    return errors
 
 
 def _write(pending: list[tuple[int, EnginePost]], report: PostsImportReport) -> None:

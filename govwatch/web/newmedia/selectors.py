@@ -8,11 +8,12 @@ from typing import Final
 
 from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 
-from govwatch.engine.checks.inputs import AccountObservation, Platform, TextHit
+from govwatch.engine.checks.inputs import AccountObservation, Platform
 from govwatch.engine.clock import BEIJING
 from govwatch.engine.newmedia.health import FetchAttempt as AttemptValue
 from govwatch.engine.newmedia.health import HealthSummary, summarize
 from govwatch.engine.newmedia.observe import AccountMeta, account_observation
+from govwatch.engine.text.findings import TextHit
 from govwatch.web.newmedia.models import AccountSighting, FetchAttempt, Post
 from govwatch.web.registry.models import Account, UnitAlias
 
@@ -90,9 +91,7 @@ def post_text_hits(
     rows = posts.exclude(text_hits=[]).values_list("account_id", "pk", "url", "text_hits")
     for account_id, pk, url, hits in rows.order_by("published_at", "pk").iterator(2000):
         where = url or f"post:{pk}"
-        found.setdefault(account_id, []).extend(
-            TextHit(h["code"], h["severity"], h["text"], h["suggestion"], where) for h in hits
-        )
+        found.setdefault(account_id, []).extend(TextHit.from_stored(h, url=where) for h in hits)
     return found
 
 

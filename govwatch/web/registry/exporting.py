@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from govwatch.engine.outputs import atomic_files
 from govwatch.engine.registry import labels as L
 from govwatch.engine.registry import schema as S
 from govwatch.engine.tabular import write_csv, write_xlsx
@@ -128,23 +129,22 @@ def registry_export(path: Path, entity: str | None = None) -> dict[str, int]:
             counts[name] += 1
             yield row
 
-    if suffix == ".xlsx":
-        entities = [entity] if entity else [spec.entity for spec in S.SPECS]
-        write_xlsx(
-            path,
-            [
-                (S.SPEC_BY_ENTITY[e].sheet, S.SPEC_BY_ENTITY[e].headers, counted(e))
-                for e in entities
-            ],
-        )
-    elif suffix == ".csv":
-        if not entity:
-            raise RegistryExportError(
-                "导出 csv 时必须用 --entity 指定 units、sites、columns 或 accounts 之一"
-            )
-        write_csv(path, S.SPEC_BY_ENTITY[entity].headers, counted(entity))
-    else:
+    if suffix not in (".xlsx", ".csv"):
         raise RegistryExportError(
             f"不支持的导出类型 {suffix or '（无扩展名）'}，只支持 .xlsx 或 .csv"
         )
+    if suffix == ".csv" and not entity:
+        raise RegistryExportError(
+            "导出 csv 时必须用 --entity 指定 units、sites、columns 或 accounts 之一"
+        )
+    with atomic_files(path) as (temp,):
+        if entity and suffix == ".csv":
+            write_csv(temp, S.SPEC_BY_ENTITY[entity].headers, counted(entity))
+        else:
+            entities = [entity] if entity else [spec.entity for spec in S.SPECS]
+            sheets = [
+                (S.SPEC_BY_ENTITY[e].sheet, S.SPEC_BY_ENTITY[e].headers, counted(e))
+                for e in entities
+            ]
+            write_xlsx(temp, sheets)
     return counts

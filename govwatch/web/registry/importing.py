@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 
 from govwatch.engine.registry import schema as S
+from govwatch.engine.rows import Row, RowErrors, RowsRefused, Value, check_headers, parse_rows
 from govwatch.engine.tabular import Sheet, TableFileError, read_table_file
 from govwatch.web.registry.models import Account, Column, Site, Unit, UnitAlias, normalize_name
 from govwatch.web.registry.resolver import UnitIndex, UnitLookupError
@@ -22,10 +23,8 @@ from govwatch.web.registry.resolver import UnitIndex, UnitLookupError
 BATCH = 1000
 
 
-class RegistryImportError(Exception):
-    def __init__(self, errors: list[S.RowError] | list[str]) -> None:
-        self.errors = [str(e) for e in errors]
-        super().__init__("\n".join(self.errors))
+class RegistryImportError(RowsRefused):
+    pass
 
 
 class _RollBack(Exception):
@@ -67,61 +66,46 @@ class ImportReport:
 class _Parsed:
     spec: S.EntitySpec
     sheet: str
-    rows: list[tuple[int, dict[str, S.Value]]]
-    # Rows with format errors: not written, but their unit names are still checked so
-    # that one message lists everything wrong with the file.
-    bad_rows: list[tuple[int, dict[str, S.Value]]] = field(default_factory=list)
+    # Rows with format errors (not ``ok``) are not written, but their unit names are still
+    # checked so that one message lists everything wrong with the file.
+    rows: list[Row]
+
+    def good_rows(self) -> list[Row]:
+        return [row for row in self.rows if row.ok]
 
 
-def _parse_sheets(sheets: list[Sheet], errors: list[S.RowError]) -> dict[str, _Parsed]:
+def _parse_sheets(sheets: list[Sheet], errors: RowErrors) -> dict[str, _Parsed]:
     parsed: dict[str, _Parsed] = {}
     for sheet in sheets:
         spec = S.detect_spec(sheet.name, sheet.headers)
         if spec is None:
             expected = "；".join(f"{s.sheet}：{'、'.join(s.headers)}" for s in S.SPECS)
-            errors.append(
-                S.RowError(sheet.name, 1, "", f"无法识别的表头，应为以下之一——{expected}")
-            )
+            errors.add(sheet.name, 1, "", f"无法识别的表头，应为以下之一——{expected}")
             continue
         if spec.entity in parsed:
-            errors.append(S.RowError(sheet.name, 1, "", f"文件中有两张{spec.sheet}表"))
+            errors.add(sheet.name, 1, "", f"文件中有两张{spec.sheet}表")
             continue
-        header_errors = S.check_headers(spec, sheet.name, sheet.headers)
-        if header_errors:
-            errors.extend(header_errors)
+        columns = check_headers(
+            sheet, spec.fields, errors, unknown=spec.unknown_header, ignored=S.IGNORED_HEADERS
+        )
+        if columns is None:
             continue
-        rows: list[tuple[int, dict[str, S.Value]]] = []
-        bad_rows: list[tuple[int, dict[str, S.Value]]] = []
+        rows = parse_rows(sheet, spec.fields, columns, errors)
         first_row_of: dict[tuple[str, ...], int] = {}
-        for number, cells in sheet.rows:
-            values, row_errors = S.parse_row(spec, sheet.name, number, cells)
-            errors.extend(row_errors)
-            if row_errors:
-                bad_rows.append((number, values))
+        for row in rows:
+            S.check_row(spec, row, errors)
+            if not row.ok:
                 continue
-            key = S.natural_key(spec, values)
+            key = S.natural_key(spec, row.values)
             if key in first_row_of:
-                label = "、".join(
-                    f.header for f in spec.fields if f.key in _key_fields(spec, values)
-                )
-                errors.append(
-                    S.RowError(sheet.name, number, label, f"与第{first_row_of[key]}行重复")
-                )
+                fields = S.key_fields(spec, row.values)
+                label = "、".join(row.headers[f] for f in fields)
+                errors.add(sheet.name, row.number, label, f"与第{first_row_of[key]}行重复")
+                row.ok = False
                 continue
-            first_row_of[key] = number
-            rows.append((number, values))
-        parsed[spec.entity] = _Parsed(spec, sheet.name, rows, bad_rows)
+            first_row_of[key] = row.number
+        parsed[spec.entity] = _Parsed(spec, sheet.name, rows)
     return parsed
-
-
-def _key_fields(spec: S.EntitySpec, values: dict[str, S.Value]) -> tuple[str, ...]:
-    if spec is S.UNITS:
-        return ("name",)
-    if spec is S.SITES:
-        return ("site_code",)
-    if spec is S.COLUMNS:
-        return ("site_code", "name")
-    return ("platform", "platform_id") if values.get("platform_id") else ("platform", "name")
 
 
 def registry_import(path: Path, *, dry_run: bool = False, scope: str | None = None) -> ImportReport:
@@ -130,9 +114,9 @@ def registry_import(path: Path, *, dry_run: bool = False, scope: str | None = No
         sheets = read_table_file(path)
     except TableFileError as exc:
         raise RegistryImportError([f"{path.name}：{exc}"]) from exc
-    errors: list[S.RowError] = []
     if not any(sheet.rows for sheet in sheets):
         raise RegistryImportError([f"{path.name}：文件中没有数据行（只有表头）"])
+    errors = RowErrors()
     parsed = _parse_sheets(sheets, errors)
     report = ImportReport(dry_run=dry_run)
     try:
@@ -148,7 +132,7 @@ def registry_import(path: Path, *, dry_run: bool = False, scope: str | None = No
 class _Writer:
     """Applies parsed sheets inside the caller's transaction; raises on any error."""
 
-    def __init__(self, report: ImportReport, scope: str | None, errors: list[S.RowError]) -> None:
+    def __init__(self, report: ImportReport, scope: str | None, errors: RowErrors) -> None:
         self.report = report
         # Starts with the file-level errors, so that one message lists everything wrong.
         self.errors = errors
@@ -173,7 +157,7 @@ class _Writer:
                 continue
             step(parsed[entity])
             self.done.add(parsed[entity].sheet)
-            if any(e.sheet in self.done for e in self.errors):
+            if self.done & self.errors.sheets.keys():
                 # Later sheets name what earlier ones define; stop after the first bad sheet
                 # so that one mistake is not reported again as dozens of unknown names.
                 raise RegistryImportError(self.errors)
@@ -181,15 +165,17 @@ class _Writer:
             raise RegistryImportError(self.errors)
 
     def _sheet_ok(self, sheet: str) -> bool:
-        return not any(e.sheet == sheet for e in self.errors)
+        return sheet not in self.errors.sheets
 
-    def _unit(self, sheet: str, row: int, header: str, name: S.Value) -> int | None:
-        if not name:
+    def _unit(self, row: Row, key: str, name: Value = None) -> int | None:
+        """The unit ``name`` (default: the row's cell ``key``) names, or None and an error."""
+        name = name or row.values.get(key)
+        if not name or not isinstance(name, str):
             return None
         try:
-            return self.index.resolve(str(name), self.scope)
+            return self.index.resolve(name, self.scope)
         except UnitLookupError as exc:
-            self.errors.append(S.RowError(sheet, row, header, str(exc)))
+            self.errors.at(row, key, str(exc))
             return None
 
     # -- units -------------------------------------------------------------------------
@@ -198,10 +184,10 @@ class _Writer:
         aliases_of: dict[int, list[str]] = {}
         for alias in UnitAlias.objects.all():
             aliases_of.setdefault(alias.unit_id, []).append(alias.alias)
-        row_unit: list[tuple[int, dict[str, S.Value], Unit, dict[str, Any] | None]] = []
+        row_unit: list[tuple[Row, Unit, dict[str, Any] | None]] = []
         to_create: list[Unit] = []
-        for number, values in data.rows:
-            name = str(values["name"])
+        for row in data.good_rows():
+            name = row.text("name")
             unit_id = self.index.names.get(normalize_name(name))
             if unit_id is None:
                 # A renamed unit is found by its alias (机构改革): same unit, new name.
@@ -214,27 +200,29 @@ class _Writer:
                 to_create.append(unit)
             else:
                 old = self._unit_state(unit, aliases_of.get(unit.id, []))
-            self._apply_unit_fields(unit, values)
-            row_unit.append((number, values, unit, old))
+            for key in ("name", "level", "kind", "contact_person", "phone", "email"):
+                setattr(unit, key, row.text(key))
+            unit.name_key = normalize_name(unit.name)
+            row_unit.append((row, unit, old))
         for start in range(0, len(to_create), BATCH):
             Unit.objects.bulk_create(to_create[start : start + BATCH])
-        for _, _, unit, _ in row_unit:
+        for _, unit, _ in row_unit:
             self.index.add_unit(unit.id, unit.name, unit.parent_id, unit.kind)
         # Parents are resolved once every unit of the sheet exists, so order is free.
-        for number, values, unit, _ in row_unit:
-            parent_id = self._unit(data.sheet, number, "上级单位", values["parent"])
+        for row, unit, _ in row_unit:
+            parent_id = self._unit(row, "parent")
             if parent_id is not None and unit.id in self.index.chain(parent_id):
-                self.errors.append(S.RowError(data.sheet, number, "上级单位", "上级关系形成循环"))
+                self.errors.at(row, "parent", "上级关系形成循环")
                 parent_id = None
             unit.parent_id = parent_id
             self.index.parent[unit.id] = parent_id
-        self._check_alias_conflicts(data, row_unit)
+        self._check_alias_conflicts(row_unit)
         if not self._sheet_ok(data.sheet):
             return
         changed: list[Unit] = []
         realiased: list[tuple[Unit, list[str]]] = []
-        for _, values, unit, old in row_unit:
-            aliases = sorted(set(values["aliases"]))  # type: ignore[arg-type]
+        for row, unit, old in row_unit:
+            aliases = sorted(set(row.values["aliases"]))  # type: ignore[arg-type]
             new_state = self._unit_state(unit, aliases)
             self.report.note("units", unit.name, old, new_state)
             # New units were created before parents could be resolved: they need it too.
@@ -259,45 +247,26 @@ class _Writer:
                 self.index.aliases.setdefault(key, []).append((scope, unit.id))
         UnitAlias.objects.bulk_create(new_aliases, batch_size=BATCH)
 
-    def _check_alias_conflicts(self, data: _Parsed, row_unit: list[Any]) -> None:
-        in_file = {u.id for _, _, u, _ in row_unit}
+    def _check_alias_conflicts(self, row_unit: list[Any]) -> None:
+        in_file = {u.id for _, u, _ in row_unit}
         taken: dict[tuple[str, int], int] = {}
         for key, entries in self.index.aliases.items():
             for scope, unit_id in entries:
                 if unit_id not in in_file:
                     taken[(key, scope)] = unit_id
-        for number, values, unit, _ in row_unit:
+        for row, unit, _ in row_unit:
             scope = self.index.region_of(unit.id)
-            for alias in values["aliases"]:
+            for alias in row.values["aliases"]:
                 key = normalize_name(alias)
                 other = self.index.names.get(key)
                 if other is not None and other != unit.id:
-                    self.errors.append(
-                        S.RowError(data.sheet, number, "别名", f"别名「{alias}」是另一个单位的名称")
-                    )
+                    self.errors.at(row, "aliases", f"别名「{alias}」是另一个单位的名称")
                     continue
                 holder = taken.get((key, scope))
                 if holder is not None and holder != unit.id:
-                    region = self.index.display[scope]
-                    self.errors.append(
-                        S.RowError(
-                            data.sheet,
-                            number,
-                            "别名",
-                            f"别名「{alias}」在{region}范围内已属于{self.index.display[holder]}",
-                        )
-                    )
+                    region, owner = self.index.display[scope], self.index.display[holder]
+                    self.errors.at(row, "aliases", f"别名「{alias}」在{region}范围内已属于{owner}")
                 taken[(key, scope)] = unit.id
-
-    @staticmethod
-    def _apply_unit_fields(unit: Unit, values: dict[str, S.Value]) -> None:
-        unit.name = str(values["name"])
-        unit.name_key = normalize_name(unit.name)
-        unit.level = str(values["level"])
-        unit.kind = str(values["kind"])
-        unit.contact_person = str(values["contact_person"])
-        unit.phone = str(values["phone"])
-        unit.email = str(values["email"])
 
     def _unit_state(self, unit: Unit, aliases: Iterable[str]) -> dict[str, Any]:
         return {
@@ -334,7 +303,7 @@ class _Writer:
                 account
             )
 
-        def key(values: dict[str, S.Value]) -> list[str]:
+        def key(values: dict[str, Value]) -> list[str]:
             platform, name = str(values["platform"]), str(values["name"])
             # An account first registered by name keeps its row once its id is known.
             keys = [self._account_key(platform, str(values["platform_id"]), name)]
@@ -362,27 +331,26 @@ class _Writer:
         data: _Parsed,
         entity: str,
         existing: dict[str, Any],
-        key_of: Callable[[dict[str, S.Value]], list[str]],
-        new: Callable[[dict[str, S.Value]], Any],
+        key_of: Callable[[dict[str, Value]], list[str]],
+        new: Callable[[dict[str, Value]], Any],
         fields: list[str],
         unit_fields: dict[str, str],
     ) -> None:
-        headers = {f.key: f.header for f in data.spec.fields}
-        for number, values in data.bad_rows:
+        good = data.good_rows()
+        for row in (row for row in data.rows if not row.ok):
             for source in unit_fields.values():
-                if isinstance(values.get(source), str):
-                    self._unit(data.sheet, number, headers[source], values[source])
+                self._unit(row, source)
         creates: list[Any] = []
         updates: list[Any] = []
-        for number, values in data.rows:
+        for row in good:
             wanted: dict[str, Any] = {}
             for name in fields:
                 if name in unit_fields:
-                    source = unit_fields[name]
-                    wanted[name] = self._unit(data.sheet, number, headers[source], values[source])
+                    wanted[name] = self._unit(row, unit_fields[name])
                 else:
-                    value = values[name]
+                    value = row.values[name]
                     wanted[name] = list(value) if isinstance(value, tuple) else value
+            values = row.values
             keys = key_of(values)
             key = keys[0]
             obj = next((existing[k] for k in keys if k in existing), None)
@@ -421,21 +389,15 @@ class _Writer:
         for column_id, unit_id in through.objects.values_list("column_id", "unit_id"):
             current_units.setdefault(column_id, set()).add(unit_id)
         planned: list[tuple[Column, set[int], bool]] = []
-        for number, values in data.rows:
+        for row in data.good_rows():
+            values = row.values
             site_id = sites.get(str(values["site_code"]))
             if site_id is None:
-                self.errors.append(
-                    S.RowError(
-                        data.sheet,
-                        number,
-                        "网站标识码",
-                        f"未登记的网站标识码「{values['site_code']}」",
-                    )
-                )
+                self.errors.at(row, "site_code", f"未登记的网站标识码「{values['site_code']}」")
                 continue
             units: set[int] = set()
             for name in values["responsible_units"]:  # type: ignore[union-attr]
-                unit_id = self._unit(data.sheet, number, "保障单位", name)
+                unit_id = self._unit(row, "responsible_units", name)
                 if unit_id is not None:
                     units.add(unit_id)
             column = existing.get((site_id, str(values["name"])))

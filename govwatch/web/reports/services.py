@@ -11,8 +11,10 @@ from datetime import date
 from pathlib import Path
 
 from govwatch.engine.interaction.consultations import BUCKET_LABELS_ZH
+from govwatch.engine.outputs import atomic_files
 from govwatch.engine.profiles.scoring import rules_title
 from govwatch.engine.reports.bulletin import (
+    NO_ANNEX_ZH,
     BulletinData,
     WordingExample,
     compose,
@@ -174,19 +176,23 @@ def bulletin_write(
     doc_number: str | None = None,
     pdf: bool = True,
 ) -> BulletinFiles:
-    """Write 通报.docx, 附件.xlsx and (when LibreOffice is installed) 通报.pdf into OUT."""
-    out.mkdir(parents=True, exist_ok=True)
+    """Write 通报.docx, 附件.xlsx and (when LibreOffice is installed) 通报.pdf into OUT.
+
+    The files appear together or not at all, and a pdf of an earlier run that this run did
+    not remake is removed, so they never disagree.
+    """
     changes = {"date_zh": f"{date.today():%Y年%-m月%-d日}"}
     if doc_number:
         changes["doc_number"] = doc_number
     loaded = load_template(template, **changes) if template else load_template(**changes)
     document = compose(bulletin_data(inspection), loaded)
     stem = f"通报-{inspection.period}"
-    docx = out / f"{stem}.docx"
-    write_docx(document, docx)
-    xlsx = out / f"{stem}-附件.xlsx"
-    write_xlsx(document.annexes, xlsx)
-    if not pdf:
+    docx, xlsx, pdf_path = out / f"{stem}.docx", out / f"{stem}-附件.xlsx", out / f"{stem}.pdf"
+    out.mkdir(parents=True, exist_ok=True)
+    with atomic_files(docx, xlsx, pdf_path) as (docx_temp, xlsx_temp, pdf_temp):
+        write_docx(document, docx_temp)
+        write_xlsx(document.annexes, xlsx_temp, empty_note=NO_ANNEX_ZH)
+        result = docx_to_pdf(docx_temp, out, name=pdf_temp.name) if pdf else None
+    if result is None:
         return BulletinFiles(docx, xlsx, None, "未要求生成 PDF")
-    result = docx_to_pdf(docx, out)
-    return BulletinFiles(docx, xlsx, result.path, result.message_zh)
+    return BulletinFiles(docx, xlsx, pdf_path if result.ok else None, result.message_zh)

@@ -6,21 +6,63 @@ replaces its rows, so a repeated or resumed scan never duplicates anything.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
+from govwatch.engine.findings import Finding
+from govwatch.engine.labels import LINK_OUTCOME_ZH, SEVERITY_ZH, choices
 from govwatch.web.registry.models import Column, Site
 
-LINK_OUTCOMES = [
-    ("ok", "正常"),
-    ("broken", "错误链接"),
-    ("server_error", "服务器错误"),
-    ("timeout", "超时"),
-    ("blocked", "疑似拦截"),
-    ("redirect_loop", "循环跳转"),
-    ("unsupported", "不支持"),
-]
+LINK_OUTCOMES = choices(LINK_OUTCOME_ZH)
+SEVERITIES = choices(SEVERITY_ZH)
 
-SEVERITIES = [("veto", "单项否决"), ("deduction", "扣分"), ("warning", "预警"), ("info", "提示")]
+
+class FindingRecord(models.Model):
+    """A stored finding: the fields of the engine's Finding, shared by the two tables
+    that keep findings. A scan's findings (ScanFinding) are the scan's own reading,
+    replaced whenever the scan is judged again and never decided on; an inspection's
+    findings (InspectionFinding) are the period's, and carry the supervisors' decisions
+    and their audit. Same fields, different lives: two tables, one definition."""
+
+    code = models.CharField("指标代码", max_length=10)
+    slug = models.CharField("指标", max_length=80)
+    severity = models.CharField("性质", max_length=20, choices=SEVERITIES)
+    target_kind = models.CharField("对象类型", max_length=20)
+    target_id = models.CharField("对象", max_length=2000)
+    message = models.TextField("问题描述")
+    evidence = models.JSONField("证据", default=dict)
+    points = models.FloatField("扣分", default=0)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def fields_of(finding: Finding) -> dict[str, Any]:
+        """The stored fields of an engine finding (target ids cut to the column)."""
+        return {
+            "code": finding.code,
+            "slug": finding.slug,
+            "severity": finding.severity,
+            "target_kind": finding.target_kind,
+            "target_id": finding.target_id[:2000],
+            "message": finding.message_zh,
+            "evidence": dict(finding.evidence),
+            "points": finding.points,
+        }
+
+    def to_finding(self) -> Finding:
+        """The engine's value, for scoring and for the indicator's title."""
+        return Finding(
+            code=self.code,
+            slug=self.slug,
+            target_kind=self.target_kind,  # type: ignore[arg-type]
+            target_id=self.target_id,
+            severity=self.severity,  # type: ignore[arg-type]
+            message_zh=self.message,
+            evidence=self.evidence,
+            points=self.points,
+        )
 
 
 class ScanRun(models.Model):
@@ -114,16 +156,8 @@ class Probe(models.Model):
         constraints = [models.UniqueConstraint(fields=["site", "at"], name="probe_unique_time")]
 
 
-class ScanFinding(models.Model):
+class ScanFinding(FindingRecord):
     run = models.ForeignKey(ScanRun, on_delete=models.CASCADE, related_name="findings")
-    code = models.CharField("指标代码", max_length=10)
-    slug = models.CharField("指标", max_length=80)
-    severity = models.CharField("性质", max_length=20, choices=SEVERITIES)
-    target_kind = models.CharField("对象类型", max_length=20)
-    target_id = models.CharField("对象", max_length=2000)
-    message = models.TextField("问题描述")
-    evidence = models.JSONField("证据", default=dict)
-    points = models.FloatField("扣分", default=0)
 
     class Meta:
         verbose_name = "监测问题"

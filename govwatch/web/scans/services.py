@@ -9,57 +9,30 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import date
-from multiprocessing import get_context
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
 
-from govwatch.engine.crawl import ScanConfig, SiteScanResult, SiteSpec, SqliteStateStore, scan_site
+from govwatch.engine.crawl import SiteScanResult, scan_sites
+from govwatch.engine.crawl.parallel import process_count
 from govwatch.engine.fetch.types import FetchConfig
 from govwatch.engine.profiles import Profile, run_checks
 from govwatch.web.config.engine import check_context, profile_load, scan_config
 from govwatch.web.registry.models import Site
-from govwatch.web.scans import observe
 from govwatch.web.scans.models import ColumnSnapshot, LinkProblem, Probe, ScanFinding, ScanRun
+from govwatch.web.scans.selectors import site_observations, site_spec
 
 Progress = Callable[[int, int, Site, ScanRun], None]
 
 
-def _state_file(state_dir: Path, code: str, scan_id: str) -> Path:
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in f"{code}-{scan_id}")
-    return state_dir / f"{safe}.sqlite3"
-
-
-def _scan_in_worker(spec: SiteSpec, config: ScanConfig, state_path: str) -> SiteScanResult:
-    """Runs in a worker process: engine only, no database."""
-    store = SqliteStateStore(Path(state_path))
-    try:
-        return scan_site(spec, config, store)
-    finally:
-        store.close()
-
-
 def scan_findings_compute(run: ScanRun, profile: Profile) -> list[ScanFinding]:
     """Judge a stored scan with a profile; replaces the run's findings."""
-    findings = run_checks(profile, observe.site_observation(run), check_context(run.scan_date))
-    rows = [
-        ScanFinding(
-            run=run,
-            code=f.code,
-            slug=f.slug,
-            severity=f.severity,
-            target_kind=f.target_kind,
-            target_id=f.target_id[:2000],
-            message=f.message_zh,
-            evidence=dict(f.evidence),
-            points=f.points,
-        )
-        for f in findings
-    ]
+    [(_, observation)] = site_observations([run])
+    findings = run_checks(profile, observation, check_context(run.scan_date))
+    rows = [ScanFinding(run=run, **ScanFinding.fields_of(f)) for f in findings]
     run.findings.all().delete()
     return ScanFinding.objects.bulk_create(rows)
 
@@ -83,7 +56,7 @@ def scan_store(site: Site, result: SiteScanResult, profile: Profile) -> ScanRun:
             "stats": dataclasses.asdict(result.stats),
             "facts": facts,
             "failures": [dataclasses.asdict(f) for f in result.failures[:500]],
-            "text_hits": [dataclasses.asdict(h) for h in result.text_hits[:2000]],
+            "text_hits": [h.stored() for h in result.text_hits[:2000]],
         },
     )
     run.columns.all().delete()
@@ -125,17 +98,21 @@ def scan_store(site: Site, result: SiteScanResult, profile: Profile) -> ScanRun:
         )
         for b in result.broken_links
     )
-    for probe in result.probes:
-        Probe.objects.get_or_create(
-            site=site,
-            at=probe.at,
-            defaults={
-                "ok": probe.ok,
-                "status": probe.status,
-                "reason": probe.reason[:300],
-                "elapsed": probe.elapsed,
-            },
-        )
+    # A probe stored by an earlier run of the same scan stays (unique per site and time).
+    Probe.objects.bulk_create(
+        (
+            Probe(
+                site=site,
+                at=p.at,
+                ok=p.ok,
+                status=p.status,
+                reason=p.reason[:300],
+                elapsed=p.elapsed,
+            )
+            for p in result.probes
+        ),
+        ignore_conflicts=True,
+    )
     scan_findings_compute(run, profile)
     return run
 
@@ -159,31 +136,14 @@ def sites_scan(
     scan_date = scan_date or timezone.localdate()
     config = scan_config(scan_date, fetch, **config_overrides)
     state_dir = Path(settings.GOVWATCH_CRAWL_STATE_DIR)
-    state_dir.mkdir(parents=True, exist_ok=True)
-    todo = [(site, observe.site_spec(site)) for site in sites]
+    todo = list(sites)
+    specs = [site_spec(site) for site in todo]
+    if process_count(processes, len(todo)) > 1:
+        # Forked workers must not share the parent's database connections.
+        connections.close_all()
     runs: list[ScanRun] = []
-
-    def stored(site: Site, result: SiteScanResult) -> None:
-        run = scan_store(site, result, profile)
-        runs.append(run)
+    for index, result in scan_sites(specs, config, processes=processes, state_dir=state_dir):
+        runs.append(scan_store(todo[index], result, profile))
         if progress:
-            progress(len(runs), len(todo), site, run)
-
-    def state_path(spec: SiteSpec) -> str:
-        return str(_state_file(state_dir, spec.code, f"{spec.code}:{scan_date.isoformat()}"))
-
-    workers = max(1, min(processes or 2, len(todo) or 1))
-    if workers == 1:
-        for site, spec in todo:
-            stored(site, _scan_in_worker(spec, config, state_path(spec)))
-        return runs
-    # Forked workers must not share the parent's database connections.
-    connections.close_all()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-        futures = {
-            pool.submit(_scan_in_worker, spec, config, state_path(spec)): site
-            for site, spec in todo
-        }
-        for future in as_completed(futures):
-            stored(futures[future], future.result())
+            progress(len(runs), len(todo), todo[index], runs[-1])
     return runs

@@ -1,9 +1,9 @@
 """Importing a statistics table (csv/xlsx) as one batch: all or nothing.
 
-The engine's schema and ``validate_rows`` check every cell (headers, counts, dates, choices);
-unit cells are resolved through the registry's alias resolver within ``scope``, and the
-resolver's own message (closest names, ambiguity) replaces the engine's generic one. Any
-error refuses the whole file as 「sheet」第N行「column」列：reason, and nothing is written.
+The engine's schema checks every cell (headers, counts, dates, choices); unit cells are
+resolved through the registry's alias resolver within ``scope``, whose message names the
+closest units or the ambiguity. Any error refuses the whole file as
+「sheet」第N行「column」列：reason, and nothing is written.
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ from typing import Any
 
 from django.db import transaction
 
+from govwatch.engine.periods import PeriodError, period_dates
 from govwatch.engine.reports import disclosure, schemas
-from govwatch.engine.reports.records import Cell, Record, RecordSchema, validate_rows
+from govwatch.engine.reports.records import Cell, Record, RecordSchema
+from govwatch.engine.rows import RowErrors, RowsRefused
 from govwatch.engine.tabular import Sheet, TableFileError, read_table_file
 from govwatch.web.registry.models import Unit
 from govwatch.web.registry.resolver import UnitIndex, UnitLookupError
 from govwatch.web.statistics.models import StatisticsBatch, StatisticsKind, StatisticsRow
-from govwatch.web.statistics.periods import PeriodError, period_dates
 
 SCHEMAS: dict[str, RecordSchema] = {
     StatisticsKind.OFFICE_DOCUMENTS: schemas.OFFICE_DOCUMENTS,
@@ -53,12 +54,8 @@ PER_UNIT_KINDS = frozenset(
 LINKED_TEXT_FIELDS: dict[str, str] = {StatisticsKind.APP_COLUMNS: "responsible_unit"}
 
 
-class StatisticsImportError(Exception):
+class StatisticsImportError(RowsRefused):
     """The file was refused; ``errors`` lists every problem, nothing was written."""
-
-    def __init__(self, errors: list[str]) -> None:
-        self.errors = errors
-        super().__init__("\n".join(errors))
 
 
 @dataclass
@@ -102,7 +99,7 @@ def encode(record: Record) -> dict[str, Any]:
 
 
 def decode(schema: RecordSchema, values: Mapping[str, Any]) -> dict[str, Cell]:
-    """Back to the cells validate_rows produced, by the schema's field kinds."""
+    """Back to the cells the import parsed, by the schema's field kinds."""
     record: dict[str, Cell] = {}
     for item in schema.fields:
         value = values.get(item.key)
@@ -167,57 +164,43 @@ def statistics_import(
     sheet = _one_sheet(path)
     index = UnitIndex.load()
     scope_id = _scope_id(index, scope)
-
-    resolved: dict[str, int] = {}
-    failures: dict[str, str] = {}
-
-    def resolve_unit(name: str) -> bool:
-        if name in resolved:
-            return True
-        if name in failures:
-            return False
-        try:
-            resolved[name] = index.resolve(name, scope_id)
-        except UnitLookupError as exc:
-            failures[name] = str(exc)
-            return False
-        return True
-
-    result = validate_rows(schema, sheet.headers, sheet.rows, resolve_unit)
+    errors = RowErrors()
+    rows = schema.rows(sheet, errors)
     unit_key = unit_field(schema)
-    raw_by_row = dict(sheet.rows)
-    errors: list[str] = []
-    for error in result.errors:
-        message = error.message_zh
-        if unit_key is not None and error.column == schema.field(unit_key).heading_zh:
-            written = _unit_cell(raw_by_row.get(error.row, {}), schema, unit_key)
-            message = failures.get(written, message)
-        errors.append(f"「{sheet.name}」第{error.row}行「{error.column}」列：{message}")
-    if not errors and unit_key is not None and kind in PER_UNIT_KINDS:
-        errors.extend(_duplicate_units(sheet, result.records, unit_key, resolved, index, schema))
+    link_key = unit_key or LINKED_TEXT_FIELDS.get(kind)
+    unit_ids: list[int | None] = []
+    first_row_of: dict[int, int] = {}
+    for row in rows:
+        name = row.text(link_key) if link_key else ""
+        unit_id = None
+        try:
+            unit_id = index.resolve(name, scope_id) if name else None
+        except UnitLookupError as exc:
+            if unit_key is not None:  # a linked text column is never refused
+                errors.at(row, unit_key, str(exc))
+        if kind in PER_UNIT_KINDS and unit_id is not None:
+            earlier = first_row_of.setdefault(unit_id, row.number)
+            if earlier != row.number:
+                again = f"（{index.display[unit_id]}）与第{earlier}行重复"
+                errors.at(row, str(unit_key), f"单位「{name}」{again}")
+        unit_ids.append(unit_id)
     if errors:
         raise StatisticsImportError(errors)
 
-    numbers = [number for number, _ in sheet.rows]
     report = StatisticsImportReport(
         dry_run=dry_run,
         kind=kind,
         period=period,
         period_start=first,
         period_end=last,
-        rows=len(result.records),
+        rows=len(rows),
         source_name=path.name,
     )
-    link_key = unit_key or LINKED_TEXT_FIELDS.get(kind)
-    rows = [
-        StatisticsRow(
-            row_number=number,
-            unit_id=_link(index, scope_id, resolved, record, link_key),
-            values=encode(record),
-        )
-        for number, record in zip(numbers, result.records, strict=True)
+    stored = [
+        StatisticsRow(row_number=row.number, unit_id=unit_id, values=encode(row.values))
+        for row, unit_id in zip(rows, unit_ids, strict=True)
     ]
-    report.units = sum(1 for row in rows if row.unit_id is not None)
+    report.units = sum(1 for unit_id in unit_ids if unit_id is not None)
     report.replaced = StatisticsBatch.objects.filter(kind=kind, period=period).exists()
     if dry_run:
         return report
@@ -231,57 +214,8 @@ def statistics_import(
             scope=Unit.objects.get(pk=scope_id) if scope_id else None,
             source_name=path.name,
         )
-        for row in rows:
-            row.batch = batch
-        StatisticsRow.objects.bulk_create(rows, batch_size=1000)
+        for item in stored:
+            item.batch = batch
+        StatisticsRow.objects.bulk_create(stored, batch_size=1000)
     report.batch_id = batch.pk
     return report
-
-
-def _link(
-    index: UnitIndex,
-    scope_id: int | None,
-    resolved: Mapping[str, int],
-    record: Record,
-    key: str | None,
-) -> int | None:
-    name = str(record.get(key) or "").strip() if key else ""
-    if not name:
-        return None
-    if name in resolved:
-        return resolved[name]
-    try:
-        return index.resolve(name, scope_id)
-    except UnitLookupError:
-        return None
-
-
-def _unit_cell(raw: Mapping[str, str], schema: RecordSchema, unit_key: str) -> str:
-    heading = schema.field(unit_key).heading_zh
-    for header, value in raw.items():
-        if header.strip() in (unit_key, heading):
-            return value.strip()
-    return ""
-
-
-def _duplicate_units(
-    sheet: Sheet,
-    records: tuple[Record, ...],
-    unit_key: str,
-    resolved: Mapping[str, int],
-    index: UnitIndex,
-    schema: RecordSchema,
-) -> list[str]:
-    seen: dict[int, int] = {}
-    errors = []
-    heading = schema.field(unit_key).heading_zh
-    for (number, _), record in zip(sheet.rows, records, strict=True):
-        unit_id = resolved[str(record[unit_key])]
-        if unit_id in seen:
-            errors.append(
-                f"「{sheet.name}」第{number}行「{heading}」列：单位「{record[unit_key]}」"
-                f"（{index.display[unit_id]}）与第{seen[unit_id]}行重复"
-            )
-        else:
-            seen[unit_id] = number
-    return errors

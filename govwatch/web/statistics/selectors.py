@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from govwatch.engine.reports import submission as S
 from govwatch.engine.reports.records import Record
 from govwatch.web.statistics.importing import SCHEMAS, decode, unit_field
@@ -74,7 +72,3 @@ def engine_overrides(period: str, written: dict[int, list[str]]) -> dict[str, S.
         for name in written.get(item.unit_id, []):
             overrides[name] = S.VerdictOverride(item.qualified, item.reason)
     return overrides
-
-
-def override_units(period: str) -> Sequence[VerdictOverride]:
-    return list(VerdictOverride.objects.filter(period=period).select_related("unit"))

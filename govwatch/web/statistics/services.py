@@ -12,6 +12,8 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from govwatch.engine.outputs import atomic_files
+from govwatch.engine.periods import months_covered
 from govwatch.engine.reports import disclosure, submission, tables
 from govwatch.engine.reports.consistency import Inconsistency, check_all
 from govwatch.engine.reports.records import Record
@@ -24,7 +26,6 @@ from govwatch.web.statistics.importing import (
     statistics_import,
 )
 from govwatch.web.statistics.models import KIND_LABELS, StatisticsBatch, StatisticsKind
-from govwatch.web.statistics.periods import months_covered
 from govwatch.web.statistics.selectors import (
     batch_get,
     batch_records,
@@ -147,7 +148,8 @@ def statistics_tables(period: str, *, today: dt.date | None = None) -> list[Tabl
 def statistics_workbook(period: str, path: Path, *, today: dt.date | None = None) -> list[Table]:
     """Write every table of the period into one xlsx (one sheet per table); returns them."""
     found = statistics_tables(period, today=today)
-    write_xlsx(found, path)
+    with atomic_files(path) as (temp,):
+        write_xlsx(found, temp)
     return found
 
 

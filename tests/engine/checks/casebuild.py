@@ -26,11 +26,11 @@ from govwatch.engine.checks.inputs import (
     DisclosureDocument,
     LinkObservation,
     MessageObservation,
-    Probe,
-    SiteFacts,
     SiteObservation,
-    TextHit,
 )
+from govwatch.engine.fetch.outcomes import LinkOutcome, Probe
+from govwatch.engine.site.facts import SiteFacts
+from govwatch.engine.text.findings import TextHit
 
 
 def official_working_days(start: date, end: date) -> int:
@@ -58,15 +58,19 @@ def context(case: dict[str, Any]) -> CheckContext:
 
 def _probes(spec: Any, point: datetime) -> tuple[Probe, ...]:
     if isinstance(spec, list):
-        return tuple(Probe(_dt(at), bool(ok), float(s)) for at, ok, s in spec)
+        return tuple(Probe("", _dt(at), bool(ok), elapsed=float(s)) for at, ok, s in spec)
     count, failed, slow = spec["count"], spec.get("failed", 0), spec.get("slow", 0)
     step = timedelta(seconds=spec.get("interval_s", 60))
     probes = []
     for i in range(count):
         ok = i >= failed
         elapsed = 15.0 if failed <= i < failed + slow else spec.get("elapsed_s", 0.5)
-        probes.append(Probe(point - step * i, ok, elapsed))
+        probes.append(Probe("", point - step * i, ok, elapsed=elapsed))
     return tuple(probes)
+
+
+def _link(spec: dict[str, Any]) -> LinkObservation:
+    return LinkObservation(**{**spec, "outcome": LinkOutcome(spec["outcome"])})
 
 
 def _column(spec: dict[str, Any], point: date) -> ColumnObservation:
@@ -107,8 +111,8 @@ def site(spec: dict[str, Any], ctx: CheckContext) -> SiteObservation:
         home_fetch_ok=spec.get("home_fetch_ok", True),
         home_newest_date=_d(home) if home is not None else None,
         columns=tuple(_column(c, point) for c in spec.get("columns", [])),
-        links=tuple(LinkObservation(**link) for link in spec.get("links", [])),
-        facts=SiteFacts(**spec.get("facts", {})),
+        links=tuple(_link(link) for link in spec.get("links", [])),
+        facts=SiteFacts(**spec["facts"]) if spec.get("facts") is not None else None,
         text_hits=tuple(TextHit(**hit) for hit in spec.get("text_hits", [])),
         documents=tuple(docs),
         messages=_messages(spec.get("messages")),

@@ -151,3 +151,22 @@ def test_jsonl_store_survives_reopen_and_a_torn_line(tmp_path: Path) -> None:
     assert record is not None and record.etag == '"x"' and record.scan_id == "s1"
     assert reopened.load_page("http://a.gov.cn/b") is None
     reopened.close()
+
+
+def test_sqlite_store_keeps_only_the_current_scans_link_checks(tmp_path: Path) -> None:
+    """One state file per site is kept across scans: a new scan id drops the older
+    scans' link checks (never read again) and keeps the pages (conditional requests)."""
+    from govwatch.engine.crawl.state import CheckRecord
+
+    store = SqliteStateStore(tmp_path / "s1.sqlite3")
+    store.save_page(PageRecord("http://a/", "s1:2024-07-01", 200, ""))
+    store.save_check(CheckRecord("http://a/x", "s1:2024-07-01", "ok", "", 200))
+    store.close()
+    store = SqliteStateStore(tmp_path / "s1.sqlite3")  # resume: same scan id, nothing dropped
+    assert store.load_check("s1:2024-07-01", "http://a/x") is not None
+    store.save_check(CheckRecord("http://a/y", "s1:2024-07-01", "ok", "", 200))
+    store.save_check(CheckRecord("http://a/x", "s1:2024-07-02", "broken", "404", 404))
+    assert store.load_check("s1:2024-07-01", "http://a/x") is None
+    assert store.load_check("s1:2024-07-02", "http://a/x") is not None
+    assert store.load_page("http://a/") is not None
+    store.close()

@@ -12,7 +12,7 @@ import datetime as dt
 import itertools
 from decimal import Decimal
 
-from govwatch.engine.interaction.common import Period, end_of_day
+from govwatch.engine.interaction.common import end_of_day
 from govwatch.engine.interaction.consultations import (
     AWAITING_REPLY,
     CHANNEL_UNAVAILABLE,
@@ -31,6 +31,7 @@ from govwatch.engine.interaction.consultations import (
     tiered_profile,
 )
 from govwatch.engine.interaction.rates import format_rate
+from govwatch.engine.periods import period_dates
 from tests.engine.interaction.seeds import read_seed
 
 T = dt.datetime
@@ -58,7 +59,7 @@ PATTERNS_003: dict[str, list[tuple[T, T | None]]] = {
     NO_REPLY: [(T(2024, 1, 22, 9), None), (T(2024, 2, 1, 9), None)],
 }
 
-PERIOD_003 = Period(dt.date(2023, 11, 27), dt.date(2024, 2, 25))
+PERIOD_003 = period_dates("2023-11-27~2024-02-25")
 
 
 def _tests_003() -> tuple[list[ConsultationTest], dict[str, str]]:
@@ -86,7 +87,7 @@ def _tests_003() -> tuple[list[ConsultationTest], dict[str, str]]:
 def test_seed_003_buckets_and_rates() -> None:
     tests, expected = _tests_003()
     summary = summarize_consultations(
-        tests, tiered_profile(1, 5), period=PERIOD_003, as_of=end_of_day(PERIOD_003.end)
+        tests, tiered_profile(1, 5), period=PERIOD_003, as_of=end_of_day(PERIOD_003[1])
     )
     assert {r.test.target: r.bucket for r in summary.results} == expected
     assert summary.bucket_counts[:4] == (
@@ -136,7 +137,7 @@ PATTERNS_004: dict[str, list[tuple[T, T | None]]] = {
     CHANNEL_UNAVAILABLE: [(T(2024, 5, 20, 9), None)],
 }
 
-PERIOD_004 = Period(dt.date(2024, 4, 1), dt.date(2024, 6, 30))
+PERIOD_004 = period_dates("2024Q2")
 ON_TIME_SITES_NOT_NAMED = 155  # 251 on time − 96 same day; 004 does not list them
 
 

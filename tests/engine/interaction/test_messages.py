@@ -6,8 +6,7 @@ import datetime as dt
 
 import pytest
 
-from govwatch.engine.interaction.common import Period
-from govwatch.engine.interaction.message_rows import parse_message_rows
+from govwatch.engine.interaction.message_rows import parse_messages
 from govwatch.engine.interaction.messages import (
     CitizenMessage,
     MessageBox,
@@ -15,10 +14,13 @@ from govwatch.engine.interaction.messages import (
     table_totals,
     unit_message_table,
 )
+from govwatch.engine.periods import period_dates
+from govwatch.engine.rows import RowErrors
+from govwatch.engine.tabular import dict_sheet
 from govwatch.engine.workdays import add_working_days
 from tests.engine.interaction.seeds import read_seed
 
-Q2 = Period(dt.date(2024, 4, 1), dt.date(2024, 6, 30))
+Q2 = period_dates("2024Q2")
 LIMIT = 5  # working days; 000 states no limit, this is the test profile's choice
 
 # When each letter the seed lists as open was received (the ids carry year and month).
@@ -72,6 +74,14 @@ def _rows(seed: str, box_label: str) -> list[dict[str, str]]:
     return rows
 
 
+def _parse(rows: list[dict[str, str]]) -> list[CitizenMessage]:
+    """The messages of an import file holding ``rows``, which must all be valid."""
+    errors = RowErrors()
+    parsed = parse_messages([dict_sheet("信件", rows)], errors)
+    assert not errors, errors.lines()
+    return [message for _, message in parsed if message is not None]
+
+
 def _noise(box_label: str, unit: str) -> list[dict[str, str]]:
     """Rows that must not change the table: invalid, before the period, other box."""
     return [
@@ -118,11 +128,8 @@ def test_seed_000_unit_tables(
     seed: str, box: MessageBox, label: str, totals: tuple[int, int]
 ) -> None:
     seed_rows = read_seed(seed)
-    imported = parse_message_rows(_rows(seed, label) + _noise(label, seed_rows[0]["department"]))
-    assert imported.ok, imported.errors
-    table = unit_message_table(
-        imported.messages, period=Q2, reply_limit_working_days=LIMIT, box=box
-    )
+    messages = _parse(_rows(seed, label) + _noise(label, seed_rows[0]["department"]))
+    table = unit_message_table(messages, period=Q2, reply_limit_working_days=LIMIT, box=box)
     assert [r.unit for r in table] == [r["department"] for r in seed_rows]
     for row, seed_row in zip(table, seed_rows, strict=True):
         assert row.letters_received == int(seed_row["letters_received"]), row.unit
@@ -131,17 +138,16 @@ def test_seed_000_unit_tables(
         assert row.open_message_ids == expected_open, row.unit
         assert row.open == row.letters_received - row.letters_replied
         for message_id in row.overdue_message_ids:
-            assert add_working_days(OPEN_RECEIVED[message_id], LIMIT) < Q2.end
+            assert add_working_days(OPEN_RECEIVED[message_id], LIMIT) < Q2[1]
     total = table_totals(table)
     assert (total.letters_received, total.letters_replied) == totals
 
 
 def test_overdue_counts_by_working_days() -> None:
     seed = "000_a4_department_messages.csv"
-    imported = parse_message_rows(_rows(seed, "部门留言"))
+    messages = _parse(_rows(seed, "部门留言"))
     table = {
-        r.unit: r
-        for r in unit_message_table(imported.messages, period=Q2, reply_limit_working_days=LIMIT)
+        r.unit: r for r in unit_message_table(messages, period=Q2, reply_limit_working_days=LIMIT)
     }
     assert table["察尔汗行委"].overdue == 0  # received 6-24, due 7-1
     assert table["青海盐湖工业股份有限公司"].overdue_message_ids == ("2024050021",)
@@ -149,7 +155,7 @@ def test_overdue_counts_by_working_days() -> None:
     assert table_totals(table.values()).overdue == 5
     # One more week and every open letter is overdue.
     later = unit_message_table(
-        imported.messages,
+        messages,
         period=Q2,
         reply_limit_working_days=LIMIT,
         as_of=dt.datetime(2024, 7, 10, 9),

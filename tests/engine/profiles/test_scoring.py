@@ -36,7 +36,7 @@ def test_any_veto_fails_the_site_and_nothing_else_is_scored() -> None:
     veto = _f("UPD001", "veto")
     warning = _f("UPD004", "warning")
     verdict = score_site([_f("LNK001", "deduction", 1.0), veto, warning], profile, site_id="S1")
-    assert not verdict.qualified and verdict.verdict_zh == "不合格"
+    assert verdict.verdict == "unqualified" and verdict.verdict_zh == "不合格"
     assert verdict.score is None and verdict.items == ()
     assert verdict.findings == (veto,)
     assert verdict.warnings == (warning,)
@@ -51,16 +51,16 @@ def test_each_item_is_capped_at_its_own_points() -> None:
     items = {item.item_id: item for item in verdict.items}
     assert (items["link_availability"].uncapped, items["link_availability"].deducted) == (30, 10)
     assert items["column_updates"].deducted == 3
-    assert verdict.score == 87 and verdict.qualified
+    assert verdict.score == 87 and verdict.verdict == "qualified"
     assert len(verdict.findings) == 31
 
 
 def test_sixty_passes_and_just_below_fails() -> None:
     profile = _wide(load_profile())
     at_line = score_site([_f("LNK001", "deduction", 40.0)], profile, site_id="S1")
-    assert at_line.qualified and at_line.score == 60
+    assert at_line.verdict == "qualified" and at_line.score == 60
     below = score_site([_f("LNK001", "deduction", 40.1)], profile, site_id="S1")
-    assert not below.qualified and below.score == 59.9
+    assert below.verdict == "unqualified" and below.score == 59.9
 
 
 def test_bonus_only_above_eighty_and_capped() -> None:
@@ -93,7 +93,7 @@ def test_department_sites_pass_or_fail_on_vetoes_only_nationally() -> None:
     verdict = score_site(
         [_f("LNK001", "deduction", 90.0)], profile, site_id="S2", site_class="department_site"
     )
-    assert verdict.qualified and verdict.score is None
+    assert verdict.verdict == "qualified" and verdict.score is None
 
 
 def test_accounts_fail_on_vetoes_and_list_other_problems() -> None:
@@ -101,9 +101,9 @@ def test_accounts_fail_on_vetoes_and_list_other_problems() -> None:
     failed = score_account(
         [_f("NMA001", "veto"), _f("NMA002", "warning")], profile, account_id="A1"
     )
-    assert not failed.qualified and [f.code for f in failed.findings] == ["NMA001"]
+    assert failed.verdict == "unqualified" and [f.code for f in failed.findings] == ["NMA001"]
     listed = score_account([_f("NMA002", "warning")], profile, account_id="A2")
-    assert listed.qualified and listed.score is None and len(listed.warnings) == 1
+    assert listed.verdict == "qualified" and listed.score is None and len(listed.warnings) == 1
 
 
 def test_judge_prices_deductions_from_the_profile() -> None:
@@ -129,12 +129,15 @@ def test_judge_prices_deductions_from_the_profile() -> None:
     findings = run_checks(profile, site, CheckContext(POINT))
     codes = sorted({f.code for f in findings})
     assert "LNK002" in codes and "NMA001" not in codes
-    verdict = score_site(findings, profile, site_id="S1")
+    # Without a week of probes availability is undecided, and so is the verdict.
+    assert score_site(findings, profile, site_id="S1").verdict == "unknown"
+    decided = replace(profile, site=replace(profile.site, unknown_blocks=()))
+    verdict = score_site(findings, decided, site_id="S1")
     items = {item.item_id: item for item in verdict.items}
     # 2015 sample report: 24 dead links on other pages cost 2.4 points; plus 1 on the home page.
     assert items["link_availability"].deducted == 3.4
     assert items["column_updates"].deducted == 3
-    assert verdict.score == 93.6 and verdict.qualified
+    assert verdict.score == 93.6 and verdict.verdict == "qualified"
     assert any(f.code == "SIT001" and f.is_unknown for f in verdict.unknowns)
 
 
@@ -151,7 +154,8 @@ def test_judge_runs_only_the_profile_rules_for_accounts() -> None:
     kaifeng = run_checks(load_profile("kaifeng-2024"), account, CheckContext(POINT))
     assert national == []
     assert [f.code for f in kaifeng] == ["NMA002"]
-    assert score_account(kaifeng, load_profile("kaifeng-2024"), account_id="A1").qualified
+    verdict = score_account(kaifeng, load_profile("kaifeng-2024"), account_id="A1")
+    assert verdict.verdict == "qualified"
 
 
 def test_golmud_lists_rhythm_problems_without_failing_the_account() -> None:
@@ -162,5 +166,5 @@ def test_golmud_lists_rhythm_problems_without_failing_the_account() -> None:
     findings = run_checks(profile, account, ctx)
     assert sorted(f.code for f in findings) == ["NMA003", "NMA004"]
     verdict = score_account(findings, profile, account_id="A1")
-    assert verdict.qualified and len(verdict.warnings) == 2
+    assert verdict.verdict == "qualified" and len(verdict.warnings) == 2
     assert run_checks(load_profile(), account, ctx) == []

@@ -6,8 +6,8 @@ import pytest
 
 from govwatch.engine.registry import labels as L
 from govwatch.engine.registry import schema as S
-
-SITE_CODE = S.Field("site_code", "网站标识码", "site_code", required=True)
+from govwatch.engine.rows import RowErrors, check_headers, parse_rows, split_list
+from govwatch.engine.tabular import Sheet
 
 
 @pytest.mark.parametrize(
@@ -23,9 +23,11 @@ SITE_CODE = S.Field("site_code", "网站标识码", "site_code", required=True)
     ],
 )
 def test_site_code(text: str, value: str | None, ok: bool) -> None:
-    parsed, problem = S.parse_cell(SITE_CODE, text)
-    assert (problem is None) == ok
-    assert parsed == value
+    if ok:
+        assert S.site_code(text) == value
+    else:
+        with pytest.raises(ValueError, match="网站标识码格式错误"):
+            S.site_code(text)
 
 
 @pytest.mark.parametrize(
@@ -63,7 +65,7 @@ def test_every_label_round_trips() -> None:
     [("a；b", ("a", "b")), ("a;b、c", ("a", "b", "c")), ("a\nb", ("a", "b")), ("；", ())],
 )
 def test_lists(text: str, items: tuple[str, ...]) -> None:
-    assert S.split_list(text) == items
+    assert split_list(text) == items
 
 
 @pytest.mark.parametrize(
@@ -85,15 +87,21 @@ def test_detect_spec(headers: tuple[str, ...], entity: str | None) -> None:
 def test_row_errors_name_row_and_column() -> None:
     cells = {"平台": "抖音", "账号名称": "", "开设主体": "某局", "运行状态": "正常运行"}
     cells |= {"已在全国系统报送": "也许", "有互动功能": "是"}
-    values, errors = S.parse_row(S.ACCOUNTS, "账号", 7, cells)
-    assert [str(e) for e in errors] == [
+    sheet = Sheet("账号", S.ACCOUNTS.headers, ((7, cells),))
+    errors = RowErrors()
+    columns = check_headers(sheet, S.ACCOUNTS.fields, errors)
+    assert columns is not None
+    [row] = parse_rows(sheet, S.ACCOUNTS.fields, columns, errors)
+    assert errors.lines() == [
         "「账号」第7行「账号名称」列：必填项为空",
         "「账号」第7行「已在全国系统报送」列：应填“是”或“否”，而不是「也许」",
     ]
-    assert values["platform"] == "douyin" and values["ingestion_source"] == "none"
+    assert row.values["platform"] == "douyin" and row.values["ingestion_source"] == "none"
+    assert not row.ok
 
 
 def test_natural_keys() -> None:
     base = {"platform": "douyin", "name": "某号", "platform_id": ""}
-    assert S.natural_key(S.ACCOUNTS, base) == ("douyin", "name", "某号")
-    assert S.natural_key(S.ACCOUNTS, base | {"platform_id": "x1"}) == ("douyin", "id", "x1")
+    assert S.natural_key(S.ACCOUNTS, base) == ("platform", "name", "douyin", "某号")
+    with_id = base | {"platform_id": "x1"}
+    assert S.natural_key(S.ACCOUNTS, with_id) == ("platform", "platform_id", "douyin", "x1")

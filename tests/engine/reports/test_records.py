@@ -3,50 +3,42 @@
 from __future__ import annotations
 
 from govwatch.engine.reports import schemas
-from govwatch.engine.reports.records import validate_rows
+from govwatch.engine.reports.records import validate_dicts
 
 from .seeds import raw_rows
 
-KNOWN_UNITS = {"市政府办公室", "市教育局"}
 
-
-def test_seed_file_passes_with_a_resolver_that_knows_its_units() -> None:
-    rows = raw_rows("000_a1_office_system_usage.csv")
-    units = {r["department"] for r in rows}
-    result = validate_rows(
-        schemas.OFFICE_DOCUMENTS, list(rows[0]), enumerate(rows, start=2), units.__contains__
-    )
+def test_seed_file_passes() -> None:
+    result = validate_dicts(schemas.OFFICE_DOCUMENTS, raw_rows("000_a1_office_system_usage.csv"))
     assert result.ok and len(result.records) == 30
     assert result.records[0]["documents_received"] == 1590
 
 
 def test_every_error_is_reported_and_nothing_is_accepted() -> None:
-    headers = ["部门", "收文（份）", "发文（份）"]
     rows = [
-        (2, {"部门": "市政府办公室", "收文（份）": "10", "发文（份）": "2"}),
-        (3, {"部门": "市不存在局", "收文（份）": "-1", "发文（份）": "2"}),
-        (4, {"部门": "市教育局", "收文（份）": "十", "发文（份）": ""}),
+        {"部门": "市政府办公室", "收文（份）": "10", "发文（份）": "2"},
+        {"部门": "市不存在局", "收文（份）": "-1", "发文（份）": "2"},
+        {"部门": "市教育局", "收文（份）": "十", "发文（份）": ""},
     ]
-    result = validate_rows(schemas.OFFICE_DOCUMENTS, headers, rows, KNOWN_UNITS.__contains__)
+    result = validate_dicts(schemas.OFFICE_DOCUMENTS, rows)
     assert not result.ok and result.records == ()
-    assert [(e.row, e.column) for e in result.errors] == [
-        (3, "部门"),
-        (3, "收文（份）"),
-        (4, "收文（份）"),
-        (4, "发文（份）"),
+    assert [str(e) for e in result.errors] == [
+        "第3行「收文（份）」列：数量不能为负数（-1）",
+        "第4行「收文（份）」列：应为整数，实际为「十」",
+        "第4行「发文（份）」列：必填项为空",
     ]
-    messages = [str(e) for e in result.errors]
-    assert messages[0] == "第3行「部门」列：单位「市不存在局」不在单位名录中"
-    assert "负数" in messages[1] and "整数" in messages[2] and "不能为空" in messages[3]
 
 
 def test_wrong_headers_name_the_columns() -> None:
-    result = validate_rows(
-        schemas.OFFICE_DOCUMENTS,
-        ["部门", "收文", "发文（份）"],
-        [(2, {"部门": "市教育局"})],
-        KNOWN_UNITS.__contains__,
+    result = validate_dicts(
+        schemas.OFFICE_DOCUMENTS, [{"部门": "市教育局", "收文": "1", "发文（份）": "1"}]
     )
     assert not result.ok
     assert [(e.row, e.column) for e in result.errors] == [(1, "收文"), (1, "收文（份）")]
-    assert "未知列名" in result.errors[0].message_zh and "缺少必填列" in result.errors[1].message_zh
+    assert "未知列名" in result.errors[0].reason and "缺少必填列" in result.errors[1].reason
+
+
+def test_english_keys_are_headers_too_and_errors_use_the_chinese_heading() -> None:
+    rows = [{"department": "市教育局", "documents_received": "x", "documents_sent": "1"}]
+    result = validate_dicts(schemas.OFFICE_DOCUMENTS, rows)
+    assert [str(e) for e in result.errors] == ["第2行「收文（份）」列：应为整数，实际为「x」"]

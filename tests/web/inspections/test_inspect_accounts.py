@@ -23,7 +23,7 @@ def test_unqualified_accounts_are_annex_1(findings: dict) -> None:
     unqualified = {r.account.name for r in lists.unqualified if r.account}
     assert unqualified == {row["account_name"] for row in _read(ANNEX1)}
     lost = inspection.results.get(account__name="失联账号")
-    assert lost.verdict == "unknown" and "采集源失败" in lost.reason
+    assert lost.verdict == "unknown" and "发布记录获取失败" in lost.reason
     reasons = {r.reason for r in lists.unqualified}
     assert all("单项否决" in reason for reason in reasons)
     daily = inspection.results.get(account__name="开封教育体育")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 
-from demo.farm import FarmServer, build_farm
+from demo.farm import Farm, FarmServer, build_farm
 from demo.farm_registry import site_code, write_farm_registry
+from govwatch.engine.clock import day_end
 from govwatch.engine.periods import quarter_label
+from govwatch.web.inspections import services
 from govwatch.web.inspections.models import AuditEntry, Inspection, InspectionResult, Waiver
 from govwatch.web.inspections.selectors import (
     inspection_lists,
@@ -24,6 +27,7 @@ from govwatch.web.inspections.services import (
 )
 from govwatch.web.registry.models import Site
 from govwatch.web.registry.services import registry_import
+from govwatch.web.scans.models import Probe
 from govwatch.web.scans.services import sites_scan
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,11 +43,25 @@ def farm_scanned(tmp_path: Path, settings) -> dict:
         sites_scan(
             Site.objects.all(), scan_date=farm.scan_date, fetch=server.fetch_config(), processes=1
         )
+    week_of_probes(farm)
     day = farm.scan_date
     return farm.truth | {
         "quarter": quarter_label(day),
         "month": f"{day:%Y-%m}",
     }
+
+
+def week_of_probes(farm: Farm) -> None:
+    """What the scheduled probes (a later issue) would store for the farm's reachable sites
+    before its scan date: 7 days × 20 a day, all answered (the national SIT001 window)."""
+    end = day_end(farm.scan_date)
+    for farm_code, truth in farm.truth["sites"].items():
+        if truth["facts"]:  # every site but the unreachable one
+            site = Site.objects.get(site_code=site_code(farm_code))
+            Probe.objects.bulk_create(
+                Probe(site=site, at=end - timedelta(minutes=72 * n), ok=True, elapsed=0.2)
+                for n in range(7 * 20)
+            )
 
 
 def result_of(inspection: Inspection, farm_code: str) -> InspectionResult:
@@ -74,6 +92,26 @@ def test_verdicts_follow_the_truth_file(farm_scanned: dict) -> None:
     assert inspection_pass_rate_text(inspection) == "75.00%"  # 3 of the 4 judged sites
     rows = inspection_pass_rates(inspection)
     assert rows[-1].checked == 4 and rows[-1].qualified == 3
+
+
+def test_too_few_probes_leave_the_site_open(farm_scanned: dict) -> None:
+    Probe.objects.filter(site__site_code=site_code("dm1")).delete()
+    result = result_of(inspection_run(farm_scanned["quarter"]), "dm1")
+    assert result.verdict == "unknown" and "监测次数不足" in result.reason
+    assert result.findings.get(code="SIT001").evidence["state"] == "unknown"
+
+
+def test_batches_give_the_same_results(farm_scanned: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    def judged(inspection: Inspection) -> list[tuple[str, str, list[str]]]:
+        results = inspection.results.order_by("site__site_code", "account__name")
+        return [
+            (str(r.site or r.account), r.verdict, sorted(f.code for f in r.findings.all()))
+            for r in results.select_related("site", "account").prefetch_related("findings")
+        ]
+
+    whole = judged(inspection_run(farm_scanned["quarter"]))
+    monkeypatch.setattr(services, "BATCH", 2)
+    assert judged(inspection_run(farm_scanned["quarter"])) == whole
 
 
 def test_dismissal_changes_verdict_and_is_audited(farm_scanned: dict) -> None:

@@ -16,6 +16,7 @@ from govwatch.web.registry.models import Site
 from govwatch.web.registry.services import registry_import
 from govwatch.web.reports.services import bulletin_write, period_zh
 from govwatch.web.scans.services import sites_scan
+from tests.web.inspections.test_inspect_farm import week_of_probes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,6 +30,7 @@ def test_bulletin_names_the_unqualified_site(tmp_path: Path, settings) -> None:
         sites_scan(
             Site.objects.all(), scan_date=farm.scan_date, fetch=server.fetch_config(), processes=1
         )
+    week_of_probes(farm)  # the national profile judges availability over a week of probes
     day = farm.scan_date
     inspection = inspection_run(quarter_label(day))
     files = bulletin_write(inspection, tmp_path / "out", doc_number="测试〔2024〕1号", pdf=False)
@@ -46,6 +48,9 @@ def test_bulletin_names_the_unqualified_site(tmp_path: Path, settings) -> None:
     workbook = openpyxl.load_workbook(files.xlsx)
     assert workbook.sheetnames[0] == "附件1"
     assert files.pdf is None
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        [files.docx.name, files.xlsx.name]
+    )  # nothing temporary left beside them
 
 
 @pytest.mark.parametrize(

@@ -44,3 +44,6 @@ def test_scan_tasks_store_runs(tmp_path: Path, settings) -> None:
     runs = ScanRun.objects.filter(pk__in=run_ids)
     assert sorted(runs.values_list("site__site_code", flat=True)) == sorted(codes)
     assert all(run.columns.exists() for run in runs)
+    # The scheduler `govwatch scan` uses: one crawl-state file per site, named by its code.
+    state = sorted(p.name for p in (tmp_path / "state").glob("*.sqlite3"))
+    assert state == sorted(f"{code}.sqlite3" for code in codes)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from govwatch.web.statistics.periods import PeriodError, months_covered, period_dates
+from govwatch.engine.periods import PeriodError, months_covered, period_dates
 
 D = dt.date
 

@@ -7,13 +7,7 @@ from collections.abc import Iterable
 from govwatch.engine.checks.base import make_finding
 from govwatch.engine.checks.inputs import LinkObservation
 from govwatch.engine.findings import Finding, Severity
-
-_OUTCOME_ZH = {
-    "broken": "链接失效",
-    "server_error": "服务器错误",
-    "timeout": "访问超时",
-    "redirect_loop": "循环跳转",
-}
+from govwatch.engine.labels import LINK_OUTCOME_ZH
 
 
 def broken_link_findings(
@@ -31,7 +25,7 @@ def broken_link_findings(
         if link.outcome not in broken_outcomes or link.url in seen:
             continue
         seen.add(link.url)
-        reason = _OUTCOME_ZH.get(link.outcome, link.outcome)
+        reason = LINK_OUTCOME_ZH.get(link.outcome, link.outcome)
         findings.append(
             make_finding(
                 code,

@@ -52,7 +52,7 @@ def check(
 ) -> list[Finding]:
     start = ctx.monitoring_point - timedelta(days=params.window_days)
     window = [p for p in obs.probes if start <= p.at <= ctx.monitoring_point]
-    failed = sum(1 for p in window if not p.ok or p.elapsed_s >= params.timeout_s)
+    failed = sum(1 for p in window if not p.ok or p.elapsed >= params.timeout_s)
     evidence: dict[str, EvidenceValue] = {
         "window_days": params.window_days,
         "probes": len(window),

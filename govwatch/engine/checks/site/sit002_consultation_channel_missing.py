@@ -40,10 +40,9 @@ class Params:
 def check(
     obs: SiteObservation, ctx: CheckContext, params: Params, level: Severity
 ) -> list[Finding]:
-    present = obs.facts.consultation_channel
-    if present:
+    if obs.facts is not None and obs.facts.interaction_channel:
         return []
-    unknown = present is None
+    unknown = obs.facts is None
     return [
         make_finding(
             CODE,

@@ -47,14 +47,14 @@ class Params:
 
 
 def _present(obs: SiteObservation, mark: str) -> bool | None:
+    """Whether the home page shows MARK; None when the home page was not fetched."""
     facts = obs.facts
-    if mark == "site_code":
-        return facts.site_code_present
+    if facts is None:
+        return None
     if mark == "party_gov_mark":
         return facts.party_gov_mark
-    number = facts.icp_number if mark == "icp" else facts.police_filing_number
-    # An empty string is an observed absence; None is "not determined".
-    return None if number is None else bool(number.strip())
+    shown = {"site_code": facts.site_id_code, "icp": facts.icp_record}
+    return bool(shown.get(mark, facts.police_record).strip())
 
 
 def check(

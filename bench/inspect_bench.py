@@ -1,0 +1,136 @@
+"""Benchmark: `govwatch inspect` on a national-scale registry (20,000 sites, 100,000 accounts).
+
+Run:  .venv/bin/python bench/inspect_bench.py [--sites 20000] [--accounts 100000]
+      [--columns 8] [--cprofile DIR]
+      (DATABASE_URL=postgres://... to measure PostgreSQL instead of the default SQLite)
+
+Builds the registry of bench/registry_import.py into a temporary database, then runs
+`govwatch inspect --period 2024Q3` end to end in a subprocess twice and prints its wall
+time and the child's own peak RSS: first with no observations at all, then with one
+stored scan per site (a ScanRun with COLUMNS column snapshots of a full list page each).
+Goal: ≤ 30 s and ≤ 500 MB for each case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+SCAN_DAY = dt.date(2024, 9, 20)
+COLUMN_NAMES = ("要闻动态", "通知公告", "政策文件", "政策解读", "人事信息", "规划计划", "办事服务", "互动交流")  # fmt: skip
+
+
+def scans_store(columns: int) -> int:
+    """One finished scan per site, stored with bulk ORM writes (a crawl is not the point)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from govwatch.web.registry.models import Site
+    from govwatch.web.scans.models import ColumnSnapshot, ScanRun
+
+    moment = timezone.make_aware(dt.datetime.combine(SCAN_DAY, dt.time(3)))
+    facts = {"site_id_code": True, "icp_record": "京ICP备05070218号", "police_record": "",
+             "party_gov_mark": True, "interaction_channel": True}  # fmt: skip
+    stats = {"pages_fetched": 1800, "pages_parsed": 1750, "requests": 2400, "seconds": 310.5}
+    sites = list(Site.objects.values_list("pk", "home_url"))
+    for first in range(0, len(sites), 1000):
+        chunk = sites[first : first + 1000]
+        with transaction.atomic():
+            runs = ScanRun.objects.bulk_create(
+                ScanRun(site_id=pk, scan_id=f"bench:{pk}", scan_date=SCAN_DAY,
+                        profile="cn-national-2019", started_at=moment, finished_at=moment,
+                        home_fetched=True, home_newest_date=SCAN_DAY - dt.timedelta(days=2),
+                        stats=stats, facts=facts)
+                for pk, _ in chunk
+            )  # fmt: skip
+            snapshots = []
+            for run, (_, home) in zip(runs, chunk, strict=True):
+                for c in range(columns):
+                    url = f"{home}col{c}/"
+                    items = [
+                        [f"关于做好2024年第{n}项重点工作的通知", f"{url}2024{n:04d}.html",
+                         (SCAN_DAY - dt.timedelta(days=3 * n + c)).isoformat()]
+                        for n in range(15)
+                    ]  # fmt: skip
+                    snapshots.append(
+                        ColumnSnapshot(run=run, name=COLUMN_NAMES[c % len(COLUMN_NAMES)],
+                                       url=url, kind="", item_count=15, list_pages=3,
+                                       newest_date=SCAN_DAY - dt.timedelta(days=c), items=items)
+                    )  # fmt: skip
+            ColumnSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+    return len(sites)
+
+
+def inspect(env: dict[str, str], out: Path, cprofile: Path | None) -> tuple[float, float, str]:
+    """Wall seconds, the child's peak RSS (MB) and its last output line."""
+    command = [sys.executable, "-m", "govwatch", "inspect", "--period", "2024Q3"]
+    if cprofile is not None:
+        command[1:1] = ["-m", "cProfile", "-o", str(cprofile)]
+    start = time.perf_counter()
+    with out.open("w") as stdout:
+        child = subprocess.Popen(command, env=env, stdout=stdout, stderr=subprocess.PIPE)
+        # wait4 gives this child's own rusage (RUSAGE_CHILDREN would be a max over all).
+        _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise SystemExit(f"inspect exited {code}: {child.stderr.read().decode() if child.stderr else ''}")
+    lines = out.read_text(encoding="utf-8").splitlines()
+    return seconds, usage.ru_maxrss / 1024, lines[-1] if lines else ""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sites", type=int, default=20_000)
+    parser.add_argument("--accounts", type=int, default=100_000)
+    parser.add_argument("--columns", type=int, default=8, help="column snapshots per scan")
+    parser.add_argument("--cprofile", type=Path, help="write the child's cProfile stats here")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="govwatch-inspect-bench-"))
+    os.environ["GOVWATCH_DATA_DIR"] = str(workdir / "var")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govwatch.web.config.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from bench.registry_import import build_workbook
+    from govwatch.web.registry.services import registry_import
+
+    call_command("migrate", verbosity=0)
+    print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]} ({workdir})")
+    t = time.perf_counter()
+    path = workdir / "registry.xlsx"
+    build_workbook(path, args.sites, args.accounts)
+    registry_import(path)
+    print(f"registry: {args.sites} sites, {args.accounts} accounts in {time.perf_counter() - t:.0f}s")
+    env = dict(os.environ)
+    if args.cprofile:
+        args.cprofile.mkdir(parents=True, exist_ok=True)
+
+    def case(name: str) -> None:
+        prof = args.cprofile / f"{name}.prof" if args.cprofile else None
+        seconds, mb, last = inspect(env, workdir / f"{name}.txt", prof)
+        print(f"inspect {name:<12} {seconds:6.1f}s  peak RSS {mb:5.0f} MB  | {last}")
+
+    case("no-scans")
+    t = time.perf_counter()
+    count = scans_store(args.columns)
+    print(f"stored {count} scans × {args.columns} column snapshots in {time.perf_counter() - t:.0f}s")
+    case("with-scans")
+    print("goal: ≤ 30 s and ≤ 500 MB per case")
+
+
+if __name__ == "__main__":
+    main()
