@@ -131,10 +131,10 @@ def run_messages(args: argparse.Namespace) -> int:
     start, end = _period(args)
     database_ready()
     from govwatch.engine.interaction.messages import BOX_LABELS_ZH
-    from govwatch.web.interaction.importing import parse_box
     from govwatch.web.interaction.services import (
         DEFAULT_REPLY_LIMIT_WORKING_DAYS,
         citizen_messages_tabulate,
+        parse_box,
     )
 
     box = None

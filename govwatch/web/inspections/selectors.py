@@ -9,7 +9,7 @@ from django.db.models import Count
 from govwatch.engine.profiles import format_rate, load_profile, pass_rates
 from govwatch.engine.profiles.rates import RateRow
 from govwatch.web.inspections.models import COUNTING, PROBLEMS, Inspection, InspectionResult
-from govwatch.web.registry.resolver import UnitIndex
+from govwatch.web.registry.services import UnitIndex
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from govwatch.engine.interaction.messages import BOX_LABELS_ZH, MessageBox
 from govwatch.engine.rows import RowErrors, RowsRefused, parse_cell
 from govwatch.engine.tabular import Sheet, TableFileError, read_table_file
 from govwatch.web.interaction.models import CitizenMessage, aware
-from govwatch.web.registry.resolver import UnitIndex, UnitLookupError
+from govwatch.web.registry.services import UnitIndex, UnitLookupError
 
 BATCH = 1000
 

@@ -28,6 +28,7 @@ from govwatch.web.interaction.importing import (
     InteractionImportError,
     InteractionImportReport,
     citizen_messages_import,
+    parse_box,
 )
 from govwatch.web.interaction.selectors import (
     citizen_messages_received_between,
@@ -110,4 +111,5 @@ __all__ = [
     "citizen_messages_tabulate",
     "consultation_summary",
     "consultation_tests_import",
+    "parse_box",
 ]

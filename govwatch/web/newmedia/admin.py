@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from govwatch.web.config.admin import URL_FIELDS
 from govwatch.web.newmedia.models import (
     AccountSighting,
     FetchAttempt,
@@ -16,7 +17,6 @@ from govwatch.web.newmedia.models import (
 )
 from govwatch.web.newmedia.reprints import reprint_results
 from govwatch.web.newmedia.selectors import source_health
-from govwatch.web.registry.admin import URL_FIELDS
 
 
 @admin.register(Post)

@@ -1,10 +1,7 @@
 from django.contrib import admin
-from django.db import models
 
+from govwatch.web.config.admin import URL_FIELDS
 from govwatch.web.registry.models import Account, Column, Site, Unit, UnitAlias
-
-# Many gov sites still answer on plain http, so a typed address without scheme means http.
-URL_FIELDS = {models.URLField: {"assume_scheme": "http"}}
 
 
 class UnitAliasInline(admin.TabularInline):

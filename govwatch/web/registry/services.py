@@ -22,6 +22,7 @@ __all__ = [
     "ImportReport",
     "RegistryExportError",
     "RegistryImportError",
+    "UnitIndex",
     "UnitLookupError",
     "registry_export",
     "registry_import",

@@ -23,7 +23,7 @@ from govwatch.engine.reports.records import Cell, Record, RecordSchema
 from govwatch.engine.rows import RowErrors, RowsRefused
 from govwatch.engine.tabular import Sheet, TableFileError, read_table_file
 from govwatch.web.registry.models import Unit
-from govwatch.web.registry.resolver import UnitIndex, UnitLookupError
+from govwatch.web.registry.services import UnitIndex, UnitLookupError
 from govwatch.web.statistics.models import StatisticsBatch, StatisticsKind, StatisticsRow
 
 SCHEMAS: dict[str, RecordSchema] = {
