@@ -5,8 +5,9 @@
 1. Generates a platform export csv (账号, 平台, 发布时间, 标题, 链接, 原创/转发, 文章ID) with
    ``accounts × posts`` rows, about 1 % of them repeated rows (a re-export), half the posts
    with a platform id and half identified by URL + time only.
-2. Ingest: streams the csv through the export adapter, dedupes by ``Post.dedupe_key`` and
-   files each new post into an ``ActivityIndex`` (parse + dedupe + index, one pass).
+2. Ingest: streams the csv row by row into ``Post`` values (platform and time parsed as
+   the importer parses them), dedupes by ``Post.dedupe_key`` and files each new post into
+   an ``ActivityIndex`` (parse + dedupe + index, one pass).
 3. Activity for every account over a 91-day window under Kaifeng's per-platform rules.
 4. Baseline in the same run: the naive way (per account, per day, rescan the account's
    post list for the daily count, the rolling week and the compliance window), timed on
@@ -37,8 +38,8 @@ from govwatch.engine.newmedia.activity import (  # noqa: E402
     ActivityRule,
     Window,
 )
-from govwatch.engine.newmedia.adapters.base import Post, Source  # noqa: E402
-from govwatch.engine.newmedia.adapters.export import iter_csv_text, iter_export_rows  # noqa: E402
+from govwatch.engine.newmedia.adapters.base import Post, normalize_platform  # noqa: E402
+from govwatch.engine.newmedia.dates import parse_post_time  # noqa: E402
 
 PLATFORMS = [("微信公众号", 2), ("新浪微博", 2), ("抖音", 1), ("头条", 1)]
 WINDOW = Window(date(2024, 1, 1), date(2024, 3, 31))
@@ -81,15 +82,18 @@ def generate(path: Path, accounts: int, posts: int, seed: int = 7) -> int:
 
 
 def ingest(path: Path) -> tuple[ActivityIndex, dict[str, str], int, int]:
-    source = Source("bench", "export")
     index = ActivityIndex()
     platform_of: dict[str, str] = {}
     seen: set[str] = set()
     new = dup = 0
     with path.open(encoding="utf-8", newline="") as handle:
-        for made in iter_export_rows(iter_csv_text(handle), source):
-            if not isinstance(made, Post):
-                raise SystemExit(f"rejected: {made}")
+        rows = csv.reader(handle)
+        next(rows)
+        for account, platform_zh, when, title, url, original, post_id in rows:
+            platform, published = normalize_platform(platform_zh), parse_post_time(when)
+            if platform is None or published is None:
+                raise SystemExit(f"rejected: {account} {platform_zh} {when}")
+            made = Post(account, platform, published, title, "", url, post_id, original == "原创")
             key = made.dedupe_key
             if key in seen:
                 dup += 1

@@ -5,6 +5,7 @@ Each test runs the real command in a subprocess on its own SQLite file.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import write_csv
 from tests.web.registry import helpers as H
 
 
@@ -50,7 +52,7 @@ def test_init_creates_admin_from_environment_once(tmp_path: Path) -> None:
 
 
 def test_import_bad_file_exits_2_with_row_and_column(tmp_path: Path) -> None:
-    bad = H.write_csv(tmp_path / "sites.csv", H.SITE_HEADERS, [["123", *H.BASE_SITES[0][1:]]])
+    bad = write_csv(tmp_path / "sites.csv", H.SITE_HEADERS, [["123", *H.BASE_SITES[0][1:]]])
     result = govwatch(tmp_path, "registry", "import", str(bad))
     assert result.returncode == 2
     assert "未写入任何数据" in result.stderr
@@ -119,7 +121,17 @@ def test_demo_main_job_runs_end_to_end(tmp_path: Path) -> None:
     assert "不合格  示范交警" in result.stdout and "无法判定  示范卫健" in result.stdout
     assert "合格  示范发布" in result.stdout
     assert list((tmp_path / "out").glob("通报-*.docx"))
-    again = govwatch(tmp_path, "inspect", "--period", "2024Q3", "--json")
-    assert again.returncode == 0 and '"pass_rate": "75.00%"' in again.stdout
+    demo_profile = str(Path(__file__).resolve().parents[1] / "demo" / "profile-demo.yaml")
+    again = govwatch(tmp_path, "inspect", "--period", "2024Q3", "--profile", demo_profile, "--json")
+    assert again.returncode == 0 and '"pass_rate": "60.00%"' in again.stdout
+    # The shipped national profile needs a week of probes (7 × 20): the demo's five per site
+    # leave availability, and so the verdict of every site without a veto, undecided.
+    national = json.loads(govwatch(tmp_path, "inspect", "--period", "2024Q3", "--json").stdout)
+    sites = {r["name"]: r for r in national["results"] if r["kind"] == "site"}
+    for name in ("示范市人民政府", "示范县人民政府", "示范镇人民政府"):
+        assert (
+            sites[name]["verdict"] == "unknown" and "监测次数不足（5次）" in sites[name]["reason"]
+        )
+    assert sites["示范区人民政府"]["verdict"] == "unqualified"  # a veto decides all the same
     scan = govwatch(tmp_path, "scan", "--site", "0000000000")
     assert scan.returncode == 2 and "未登记的网站标识码" in scan.stderr

@@ -5,26 +5,20 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-DATE_SHAPES = ("iso", "cn", "slash", "dot", "bracket", "short", "published")
+_DATE_SHAPES = {
+    "iso": "{d:%Y-%m-%d}",
+    "cn": "{d.year}年{d.month}月{d.day}日",
+    "slash": "{d.year}/{d.month}/{d.day}",
+    "dot": "{d:%Y.%m.%d}",
+    "bracket": "[{d:%m-%d}]",
+    "short": "{d:%m-%d}",
+    "published": "发布时间：{d:%Y-%m-%d}",
+}
 
 
 def show_date(day: date, shape: str) -> str:
     """A date as government list pages print it."""
-    if shape == "iso":
-        return day.isoformat()
-    if shape == "cn":
-        return f"{day.year}年{day.month}月{day.day}日"
-    if shape == "slash":
-        return f"{day.year}/{day.month}/{day.day}"
-    if shape == "dot":
-        return f"{day.year}.{day.month:02d}.{day.day:02d}"
-    if shape == "bracket":
-        return f"[{day.month:02d}-{day.day:02d}]"
-    if shape == "short":
-        return f"{day.month:02d}-{day.day:02d}"
-    if shape == "published":
-        return f"发布时间：{day.isoformat()}"
-    raise ValueError(shape)
+    return _DATE_SHAPES[shape].format(d=day)
 
 
 def page(

@@ -1,4 +1,4 @@
-"""The `govwatch` command (DESIGN.md section 4).
+"""The `govwatch` command (docs/architecture.md).
 
 Every verb lives in its own module under govwatch/cli/ with two functions,
 ``add_parser(subparsers)`` and ``run(args) -> int``, and one line in COMMANDS.
@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from govwatch.cli.base import EXIT_BAD_INPUT, CommandError
+from govwatch.cli.base import EXIT_BAD_INPUT, EXIT_OK, CommandError
 
 # verb -> module under govwatch.cli; sorted, explicit, no discovery magic.
 COMMANDS: dict[str, str] = {
@@ -88,6 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`govwatch inspect --json | head`): stop quietly, like cat.
+        sys.stderr.close()
+        return EXIT_OK
     except FileNotFoundError as exc:
         print(f"错误：找不到文件 {exc.filename}", file=sys.stderr)
         return EXIT_BAD_INPUT

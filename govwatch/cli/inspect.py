@@ -106,12 +106,13 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"检查 #{inspection.pk}：{inspection.period}，方案 {inspection.profile}，共 {counts.total} 个对象"
         )
-        for r in results.prefetch_related(None).iterator(chunk_size=2000):
-            target = (
-                f"{r.site.site_code} {r.site.name}" if r.site else getattr(r.account, "name", "")
-            )
-            score = f"，{r.score:g} 分" if r.score is not None else ""
-            print(f"  {VERDICT_ZH[r.verdict]}  {target}{score}  {r.reason}")
+        rows = results.values_list(
+            "verdict", "score", "reason", "site__site_code", "site__name", "account__name"
+        )
+        for verdict, score, reason, code, site, account in rows.iterator(chunk_size=5000):
+            target = f"{code} {site}" if code else account
+            points = f"，{score:g} 分" if score is not None else ""
+            print(f"  {VERDICT_ZH[verdict]}  {target}{points}  {reason}")
         print(
             f"网站合格率 {inspection_pass_rate_text(inspection)}，"
             f"新媒体合格率 {inspection_pass_rate_text(inspection, 'account')}；"

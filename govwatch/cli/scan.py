@@ -13,6 +13,7 @@ from govwatch.cli.base import (
     date_arg,
     print_json,
 )
+from govwatch.engine.labels import SEVERITY_ZH
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: str) -> None:
@@ -29,6 +30,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: s
     parser.add_argument("--processes", type=int, help="并行进程数（默认每个 CPU 核一个）")
     parser.add_argument("--max-pages", type=int, help="每个网站最多抓取的页面数")
     parser.add_argument(
+        "--distribute",
+        action="store_true",
+        help="每个网站一个任务，交给 Celery 工作进程（govwatch worker）执行；需设置 CELERY_BROKER_URL",
+    )
+    parser.add_argument(
         "--json", action="store_true", help="以 JSON 输出问题（代码、网站、网址、证据）"
     )
     parser.add_argument(
@@ -40,14 +46,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: s
 
 
 SEVERITY_ORDER = {"veto": 3, "deduction": 2, "warning": 1, "info": 0}
-SEVERITY_ZH = {"veto": "否决", "deduction": "扣分", "warning": "预警", "info": "提示"}
 
 
 def run(args: argparse.Namespace) -> int:
     database_ready()
     from govwatch.engine.profiles import ProfileError
     from govwatch.web.registry.models import Site
-    from govwatch.web.scans.services import sites_scan
+    from govwatch.web.scans.services import sites_dispatch, sites_scan
 
     sites = Site.objects.filter(status="running").order_by("site_code")
     if args.site:
@@ -71,14 +76,26 @@ def run(args: argparse.Namespace) -> int:
             )
 
     try:
-        runs = sites_scan(
-            sites,
-            scan_date=args.date,
-            profile_name=args.profile,
-            processes=args.processes,
-            progress=progress,
-            **overrides,
-        )
+        if args.distribute:
+            from django.conf import settings
+
+            if not settings.CELERY_BROKER_URL or overrides:
+                raise CommandError(
+                    "--distribute 需要设置 CELERY_BROKER_URL（如 redis://127.0.0.1:6379/0），"
+                    "且不能与 --max-pages 同用"
+                )
+            runs = sites_dispatch(
+                sites, scan_date=args.date, profile_name=args.profile, progress=progress
+            )
+        else:
+            runs = sites_scan(
+                sites,
+                scan_date=args.date,
+                profile_name=args.profile,
+                processes=args.processes,
+                progress=progress,
+                **overrides,
+            )
     except ProfileError as exc:
         raise CommandError(f"指标方案有误：{exc}") from exc
     if show:

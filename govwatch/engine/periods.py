@@ -58,28 +58,19 @@ def _single(label: str, kind_zh: str = "统计期") -> tuple[dt.date, dt.date]:
     return day, day
 
 
-def period_dates(
-    label: str,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    *,
-    kind_zh: str = "统计期",
-) -> tuple[dt.date, dt.date]:
-    """The first and last day of ``label``; explicit ``start``/``end`` win over the label."""
+def period_dates(label: str, *, kind_zh: str = "统计期") -> tuple[dt.date, dt.date]:
+    """The first and last day of ``label``."""
     text = label.strip()
     if not text:
         raise PeriodError(f"{kind_zh}不能为空")
-    if start is None or end is None:
-        parts = re.split(r"~|～|\.\.|至|:", text)
-        if len(parts) == 2:
-            first, _ = _single(parts[0].strip(), kind_zh)
-            _, last = _single(parts[1].strip(), kind_zh)
-        elif len(parts) == 1:
-            first, last = _single(text, kind_zh)
-        else:
-            raise PeriodError(f"无法识别的{kind_zh}「{label}」")
-        start = start or first
-        end = end or last
+    parts = re.split(r"~|～|\.\.|至|:", text)
+    if len(parts) == 2:
+        start, _ = _single(parts[0].strip(), kind_zh)
+        _, end = _single(parts[1].strip(), kind_zh)
+    elif len(parts) == 1:
+        start, end = _single(text, kind_zh)
+    else:
+        raise PeriodError(f"无法识别的{kind_zh}「{label}」")
     if end < start:
         raise PeriodError(f"{kind_zh}「{label}」的截止日期 {end} 早于起始日期 {start}")
     return start, end

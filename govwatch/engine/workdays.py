@@ -140,11 +140,6 @@ class WorkCalendar:
                 count += 1
         return count
 
-    def next_working_day(self, day: dt.date | dt.datetime) -> dt.date:
-        """``day`` itself when it is a working day, else the first one after it."""
-        date = china_date(day)
-        return date if self.is_working_day(date) else self.add_working_days(date, 1)
-
 
 def load_calendar(
     extra_files: Iterable[Path] = (), *, include_shipped: bool = True

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from django.conf import settings
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    del items
+from django.contrib.auth import get_user_model
+from django.test import Client
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -21,3 +16,11 @@ def _services_are_real() -> None:
     if os.environ.get("GOVWATCH_REQUIRE_SERVICES") == "1":
         engine = settings.DATABASES["default"]["ENGINE"]
         assert engine.endswith("postgresql"), f"service suite expected PostgreSQL, got {engine}"
+
+
+@pytest.fixture
+def admin_client(db: None) -> Client:
+    """A logged-in superuser named inspector (the name the audit fields record)."""
+    client = Client()
+    client.force_login(get_user_model().objects.create_superuser("inspector", "", "pw-for-tests"))
+    return client

@@ -1,6 +1,6 @@
 """The one scan scheduler: sites spread over one worker process per core.
 
-The crawler is CPU-bound (perf_anchors.md: every Python crawler sits at 100 % of one core),
+The crawler is CPU-bound (every Python crawler measured on the bench farm sits at 100 % of one core),
 so a second core only helps as a second process. Sites, not pages, are the unit of work:
 each process keeps its own frontier and connection pool. Every site is a separate task,
 so the pool hands the next site to whichever process is free; the sites known to be
@@ -87,10 +87,10 @@ def _scan_one(
 ) -> SiteScanResult:
     cache = _EXTERNAL_CACHE if cache is None else cache
     if not state_dir:
-        return asyncio.run(scan_site_async(site, config, None, None, cache))
+        return asyncio.run(scan_site_async(site, config, None, cache))
     store = SqliteStateStore(state_path(state_dir, site))
     try:
-        return asyncio.run(scan_site_async(site, config, store, None, cache))
+        return asyncio.run(scan_site_async(site, config, store, cache))
     finally:
         store.close()
 
@@ -136,15 +136,3 @@ def scan_sites(
             for process in list(pool._processes.values()):
                 process.terminate()
         pool.shutdown(cancel_futures=True)
-
-
-def scan_sites_parallel(
-    sites: Sequence[SiteSpec],
-    config: ScanConfig | None = None,
-    *,
-    processes: int | None = None,
-    state_dir: str | Path | None = None,
-) -> list[SiteScanResult]:
-    """scan_sites, collected in the order of `sites`."""
-    done = dict(scan_sites(sites, config, processes=processes, state_dir=state_dir))
-    return [done[i] for i in range(len(sites))]

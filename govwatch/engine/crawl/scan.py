@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
+from govwatch.engine.clock import BEIJING
 from govwatch.engine.crawl import assemble
 from govwatch.engine.crawl.crawler import SiteCrawler
 from govwatch.engine.crawl.linkcheck import classify
@@ -31,10 +32,14 @@ async def probe_availability(
     *,
     timeout: float = 15.0,
     count: int = 1,
-    interval: float = 0.0,
+    as_of: date | None = None,
 ) -> tuple[Probe, ...]:
     """Probe a home page `count` times; a probe fails when the page is not open within
-    `timeout` seconds (W-V2: 15 s). Probes are values, so any window's ratio can be taken."""
+    `timeout` seconds (W-V2: 15 s). Probes are values, so any window's ratio can be taken.
+
+    AS_OF dates the probes like the scan they belong to: a scan run "as of" an earlier day
+    (the demo's quarter, a re-run) records its probes on that day at the present time of
+    day, so they fall in that scan's availability window and not after it."""
     config = replace(
         fetch_config,
         total_timeout=timeout,
@@ -44,10 +49,10 @@ async def probe_availability(
     )
     probes: list[Probe] = []
     async with Fetcher(config) as fetcher:
-        for number in range(count):
-            if number and interval:
-                await asyncio.sleep(interval)
-            at = datetime.now(UTC)
+        for _ in range(count):
+            at = datetime.now(BEIJING)
+            if as_of is not None:
+                at = datetime.combine(as_of, at.timetz())
             result = await fetcher.fetch(url)
             outcome, reason = classify(result)
             probes.append(
@@ -67,31 +72,27 @@ async def scan_site_async(
     site: SiteSpec,
     config: ScanConfig | None = None,
     state: StateStore | None = None,
-    fetcher: Fetcher | None = None,
     external_cache: dict[str, tuple[LinkOutcome, str, int | None]] | None = None,
 ) -> SiteScanResult:
     """Crawl one site and check it: pages, links, columns, home page, availability, facts.
     Never raises for anything the site does; failures are values in the result."""
     config = config or ScanConfig()
-    scan_date = config.scan_date or date.today()
+    scan_date = config.scan_date or datetime.now(BEIJING).date()
     scan_id = config.scan_id or f"{site.code}:{scan_date.isoformat()}"
     started = time.monotonic()
     home = normalize_url(site.home_url) or site.home_url
     probes: tuple[Probe, ...] = ()
     if config.probe_count > 0:
         probes = await probe_availability(
-            home, config.fetch, timeout=config.probe_timeout, count=config.probe_count
+            home,
+            config.fetch,
+            timeout=config.probe_timeout,
+            count=config.probe_count,
+            as_of=scan_date,
         )
-    if fetcher is None:
-        async with Fetcher(config.fetch) as own:
-            crawler = SiteCrawler(site, config, own, state, scan_date, scan_id, external_cache)
-            data = await crawler.run()
-            requests = own.requests
-    else:
-        before = fetcher.requests
+    async with Fetcher(config.fetch) as fetcher:
         crawler = SiteCrawler(site, config, fetcher, state, scan_date, scan_id, external_cache)
         data = await crawler.run()
-        requests = fetcher.requests - before
     counters = data.counters
     column_results = assemble.columns(data)
     column_digests = [
@@ -110,7 +111,7 @@ async def scan_site_async(
         pages_not_modified=counters.pages_not_modified,
         pages_unchanged=counters.pages_unchanged,
         pages_resumed=counters.pages_resumed,
-        requests=requests,
+        requests=fetcher.requests,
         links_checked=counters.links_checked,
         external_checked=counters.external_checked,
         attachments_text_checked=counters.attachments_text_checked,
@@ -140,18 +141,3 @@ def scan_site(
 ) -> SiteScanResult:
     """Synchronous wrapper of scan_site_async (runs its own event loop)."""
     return asyncio.run(scan_site_async(site, config, state))
-
-
-async def scan_sites_async(
-    sites: list[SiteSpec] | tuple[SiteSpec, ...], config: ScanConfig | None = None
-) -> list[SiteScanResult]:
-    """Several sites concurrently in one event loop, sharing one fetcher (and so the
-    global concurrency limit); per-host limits keep each site polite."""
-    config = config or ScanConfig()
-    shared: dict[str, tuple[LinkOutcome, str, int | None]] = {}
-    async with Fetcher(config.fetch) as fetcher:
-        return list(
-            await asyncio.gather(
-                *(scan_site_async(s, config, None, fetcher, shared) for s in sites)
-            )
-        )

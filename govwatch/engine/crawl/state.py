@@ -106,58 +106,6 @@ class MemoryStateStore:
         return None
 
 
-class JsonlStateStore(MemoryStateStore):
-    """Append-only JSON-lines file: one line per finished record, read back on open.
-
-    Appending (never rewriting) is what makes it safe against a kill: a torn last line is
-    skipped on the next open and everything before it stands.
-    """
-
-    def __init__(self, path: str | Path) -> None:
-        super().__init__()
-        self._path = Path(path)
-        if self._path.exists():
-            with self._path.open(encoding="utf-8") as handle:
-                for line in handle:
-                    try:
-                        data = json.loads(line)
-                    except ValueError:
-                        continue
-                    if data.get("t") == "c":
-                        rec = CheckRecord(
-                            data["url"], data["scan"], data["o"], data["r"], data["s"]
-                        )
-                        self.checks[(rec.scan_id, rec.url)] = rec
-                    elif data.get("t") == "p":
-                        page = PageRecord.from_json(data["p"])
-                        self.pages[page.url] = page
-        self._handle = self._path.open("a", encoding="utf-8")
-
-    def save_page(self, record: PageRecord) -> None:
-        super().save_page(record)
-        self._write({"t": "p", "p": record.to_json()})
-
-    def save_check(self, record: CheckRecord) -> None:
-        super().save_check(record)
-        self._write(
-            {
-                "t": "c",
-                "url": record.url,
-                "scan": record.scan_id,
-                "o": record.outcome,
-                "r": record.reason,
-                "s": record.status,
-            }
-        )
-
-    def _write(self, data: dict[str, Any]) -> None:
-        self._handle.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
-        self._handle.flush()  # in the OS page cache now: survives the process being killed
-
-    def close(self) -> None:
-        self._handle.close()
-
-
 class SqliteStateStore:
     """sqlite3 file store. Autocommit with synchronous=OFF: each record reaches the OS as it
     is written (survives a killed process; a power cut may lose the last moments, which only

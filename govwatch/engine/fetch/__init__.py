@@ -3,10 +3,9 @@
 from govwatch.engine.fetch.client import Fetcher
 from govwatch.engine.fetch.encoding import decode_body, sniff_encoding
 from govwatch.engine.fetch.safety import AddressPolicy, is_reserved_address
-from govwatch.engine.fetch.types import DEFAULT_USER_AGENT, FetchConfig, FetchError, FetchResult
+from govwatch.engine.fetch.types import FetchConfig, FetchError, FetchResult
 
 __all__ = [
-    "DEFAULT_USER_AGENT",
     "AddressPolicy",
     "FetchConfig",
     "FetchError",

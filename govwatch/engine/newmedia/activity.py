@@ -71,10 +71,6 @@ class Activity:
     def min_week(self) -> int:
         return min(self.rolling_week)
 
-    @property
-    def max_week(self) -> int:
-        return max(self.rolling_week)
-
 
 def _local(moment: datetime) -> datetime:
     # Naive times are Beijing time; making them aware keeps one convention per account.
@@ -127,15 +123,6 @@ def activity_from_local(
         longest_gap_days=best,
         longest_gap=gap,
         noncompliant_days=noncompliant,
-    )
-
-
-def compute_activity(
-    account_id: str, posts: Iterable[datetime], window: Window, rule: ActivityRule | None = None
-) -> Activity:
-    """Activity of one account from its post times (any zone; naive = Beijing time)."""
-    return activity_from_local(
-        account_id, (_local(p) for p in posts), window, rule or ActivityRule()
     )
 
 

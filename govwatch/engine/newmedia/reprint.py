@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -99,18 +98,6 @@ class ReprintResult:
     days_late: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class UnitSummary:
-    unit: str
-    on_time: int
-    late: int
-    missing: int
-
-    @property
-    def total(self) -> int:
-        return self.on_time + self.late + self.missing
-
-
 def _day(moment: datetime) -> date:
     return local_date(moment)
 
@@ -148,14 +135,3 @@ def check_reprints(
             status: ReprintStatus = "late" if late else "on_time"
             results.append(ReprintResult(item.item_id, target, status, first.url, day, late))
     return results
-
-
-def summarize_by_unit(results: Iterable[ReprintResult]) -> list[UnitSummary]:
-    """Counts per unit, units with most missing first (the order a bulletin names them)."""
-    counts: dict[str, Counter[str]] = {}
-    for result in results:
-        counts.setdefault(result.target.unit, Counter())[result.status] += 1
-    summaries = [
-        UnitSummary(unit, c["on_time"], c["late"], c["missing"]) for unit, c in counts.items()
-    ]
-    return sorted(summaries, key=lambda s: (-s.missing, -s.late, s.unit))

@@ -59,15 +59,3 @@ def find_date(text: str, scan_date: date, context_url: str = "") -> date | None:
         if 1 <= month <= 12 and 1 <= day <= 31:
             return infer_year(month, day, scan_date, context_url)
     return None
-
-
-_PUBLISHED = re.compile(r"(?:发布时间|发布日期|发文日期|时间|日期)\s*[:：]\s*")
-
-
-def find_published_date(text: str, scan_date: date) -> date | None:
-    """The visible 发布时间 of an article page (preferred over any PubDate meta tag)."""
-    for match in _PUBLISHED.finditer(text):
-        found = find_date(text[match.end() : match.end() + 40], scan_date)
-        if found is not None:
-            return found
-    return None

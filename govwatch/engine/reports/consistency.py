@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from govwatch.engine.interaction.rates import RoundingMode, percent
 from govwatch.engine.reports.records import Cell, Record, split_ids, text
-from govwatch.engine.reports.tables import Table
 
 Dataset = Mapping[str, Sequence[Record]]
 # A filter value: one allowed value, several, or a predicate on the cell.
@@ -290,43 +289,3 @@ def check_all(data: Dataset, statements: Sequence[Statement]) -> list[Inconsiste
     for statement in statements:
         found.extend(check(data, statement))
     return found
-
-
-def check_table_totals(
-    ref: str, label_zh: str, stated: Mapping[str, int], computed: Mapping[str, Cell]
-) -> list[Inconsistency]:
-    """A received table's 合计 row (stated, by heading) against totals recomputed from rows."""
-    found = []
-    for heading, value in stated.items():
-        again = computed.get(heading)
-        if again != value:
-            found.append(
-                Inconsistency(
-                    ref,
-                    f"{label_zh}「{heading}」合计：表中为{value}，按各行计算为{again}",
-                    value,
-                    again,
-                )
-            )
-    return found
-
-
-def check_total_row(ref: str, table: Table) -> list[Inconsistency]:
-    """A table's own 合计/总计 row against the sums of its data rows, column by column.
-
-    Only columns whose data cells are all integers are summed (rates and text are skipped).
-    """
-    total = table.total_row()
-    if total is None:
-        return []
-    stated: dict[str, int] = {}
-    computed: dict[str, Cell] = {}
-    for at, heading in enumerate(table.headings):
-        if heading == "序号" or at >= len(total.cells):
-            continue
-        cells = [row.cells[at] for row in table.data_rows()]
-        value = total.cells[at]
-        if cells and all(isinstance(c, int) for c in cells) and isinstance(value, int):
-            stated[heading] = value
-            computed[heading] = sum(c for c in cells if isinstance(c, int))
-    return check_table_totals(ref, table.title, stated, computed)

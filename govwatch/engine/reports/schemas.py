@@ -116,18 +116,6 @@ PROBLEM_ACCOUNTS = RecordSchema(
     ),
 )
 
-PROBLEM_SITES = RecordSchema(
-    "problem_sites",
-    "存在问题的政府网站",
-    (
-        _SEQ,
-        Field("site_name", "网站名称"),
-        Field("operating_unit", "主办单位", "unit"),
-        Field("column_name", "问题栏目", required=False),
-        Field("problem_type", "问题类型"),
-    ),
-)
-
 OPENED_ACCOUNTS = RecordSchema(
     "opened_accounts",
     "不合格政务新媒体名单",

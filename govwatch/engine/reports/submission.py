@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from govwatch.engine.reports.consistency import Inconsistency
-from govwatch.engine.reports.records import Cell, Record, count, text
+from govwatch.engine.reports.records import Record, count, text
 from govwatch.engine.reports.tables import Table, TableRow
 
 LEVELS = ("province", "prefecture", "city")
@@ -74,59 +74,6 @@ class UnitScore:
         if self.override is not None:
             return self.override.qualified
         return self.rule_qualified is not False
-
-    def adoptions(self, span: str, kinds: Sequence[str] = KINDS) -> int:
-        return sum(self.adopted[(kind, level, span)] for kind in kinds for level in LEVELS)
-
-
-@dataclass(frozen=True)
-class SubmissionEvent:
-    """One item a unit sent in, and each adoption it earned as (kind, level) pairs (条次)."""
-
-    unit: str
-    submitted_on: dt.date
-    adoptions: tuple[tuple[str, str], ...] = ()
-    category: str = ""  # e.g. 党建信息; an office excludes some categories from counting
-
-
-def tally(
-    events: Sequence[SubmissionEvent],
-    units: Sequence[str],
-    *,
-    period: tuple[dt.date, dt.date],
-    year_start: dt.date,
-    excluded: frozenset[str] = frozenset(),
-) -> list[Record]:
-    """Per-unit rows (the SUBMISSIONS schema) from single submissions.
-
-    An item counts in the period when submitted within it (both ends included) and in the
-    cumulative columns from ``year_start`` to the period's end; its adoptions count with it.
-    Units without any item still get a row of zeros, so a silent unit shows in the table.
-    """
-    start, end = period
-    rows: dict[str, dict[str, Cell]] = {}
-    for unit in units:
-        row: dict[str, Cell] = {"unit": unit}
-        for span in SPANS:
-            row[f"submitted_{span}"] = 0
-            for kind in KINDS:
-                for level in LEVELS:
-                    row[f"{kind}_adopted_{level}_{span}"] = 0
-        rows[unit] = row
-    for event in events:
-        if event.category in excluded or event.unit not in rows:
-            continue
-        if not year_start <= event.submitted_on <= end:
-            continue
-        spans = ("period", "cumulative") if event.submitted_on >= start else ("cumulative",)
-        row = rows[event.unit]
-        for span in spans:
-            keys = [f"submitted_{span}"]
-            keys += [f"{kind}_adopted_{level}_{span}" for kind, level in event.adoptions]
-            for key in keys:
-                current = row[key]
-                row[key] = (current if isinstance(current, int) else 0) + 1
-    return list(rows.values())
 
 
 def points(record: Record, span: str, weights: PointWeights) -> int:

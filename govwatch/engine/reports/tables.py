@@ -106,22 +106,10 @@ def office_documents_table(records: Sequence[Record]) -> Table:
 
 def website_columns_table(records: Sequence[Record]) -> Table:
     """000 附件2: items per website column with the content-providing units, 合计 last."""
-    rows = _numbered(
-        (
-            text(r, "column_name"),
-            text(r, "responsible_units"),
-            count(r, "items_submitted"),
-            text(r, "remarks"),
-        )
-        for r in records
-    )
-    total = TableRow(("合计", "", "", _sum(records, "items_submitted"), ""), "total")
-    return Table(
-        "website_columns",
-        "政府网站内容保障情况统计表",
-        ("序号", "栏目名称", "保障部门", "报送数量", "备注"),
-        (*rows, total),
-    )
+    return _column_items_table(
+        records, "website_columns", "政府网站内容保障情况统计表", "responsible_units",
+        ("items_submitted", "报送数量"),
+    )  # fmt: skip
 
 
 def letters_table(records: Sequence[Record], title: str) -> Table:
@@ -146,22 +134,22 @@ def letters_table(records: Sequence[Record], title: str) -> Table:
 
 def app_columns_table(records: Sequence[Record]) -> Table:
     """000 附件5: items per app column with the responsible unit, 合计 last."""
+    return _column_items_table(
+        records, "app_columns", "移动客户端信息发布统计表", "responsible_unit",
+        ("items_published", "发布数量"),
+    )  # fmt: skip
+
+
+def _column_items_table(
+    records: Sequence[Record], key: str, title: str, units: str, items: tuple[str, str]
+) -> Table:
     rows = _numbered(
-        (
-            text(r, "column_name"),
-            text(r, "responsible_unit"),
-            count(r, "items_published"),
-            text(r, "remarks"),
-        )
+        (text(r, "column_name"), text(r, units), count(r, items[0]), text(r, "remarks"))
         for r in records
     )
-    total = TableRow(("合计", "", "", _sum(records, "items_published"), ""), "total")
-    return Table(
-        "app_columns",
-        "移动客户端信息发布统计表",
-        ("序号", "栏目名称", "保障部门", "发布数量", "备注"),
-        (*rows, total),
-    )
+    total = TableRow(("合计", "", "", _sum(records, items[0]), ""), "total")
+    headings = ("序号", "栏目名称", "保障部门", items[1], "备注")
+    return Table(key, title, headings, (*rows, total))
 
 
 def problem_accounts_table(records: Sequence[Record], title: str) -> Table:
@@ -350,23 +338,3 @@ def ticket_completion_table(records: Sequence[Record], decimals: int = 2) -> Tab
         ),
         (*rows, total),
     )
-
-
-def ticket_counts(tickets: Iterable[tuple[str, str, bool]]) -> list[Record]:
-    """Per-region ticket rows from (region, channel, closed) facts; channel is
-    ``gov_website`` or ``gov_new_media_account``. Regions keep first-seen order."""
-    counts: dict[str, dict[str, Cell]] = {}
-    for region, channel, closed in tickets:
-        row = counts.setdefault(
-            region, {"region_or_unit": region, **dict.fromkeys(_TICKET_KEYS, 0)}
-        )
-        prefix = "website_tickets" if channel == "gov_website" else "new_media_tickets"
-        for key, add in (
-            ("tickets_total", 1),
-            ("tickets_closed", int(closed)),
-            (prefix, 1),
-            (f"{prefix}_closed", int(closed)),
-        ):
-            current = row[key]
-            row[key] = (current if isinstance(current, int) else 0) + add
-    return list(counts.values())

@@ -95,8 +95,7 @@ class TextChecker:
     def __init__(
         self, config: TextCheckConfig | None = None, typo_detector: TypoDetector | None = None
     ) -> None:
-        """`typo_detector`: a detector whose model learnt from one site's text (TypoModel.learn);
-        by default a shared detector over the shipped word list."""
+        """`typo_detector`: by default a shared detector over the shipped word list."""
         self.config = config or TextCheckConfig()
         cfg = self.config
         self.rules: RuleSet = merge_rule_sets(
@@ -304,13 +303,3 @@ def _allowed(text: str, finding: TextHit, word: str) -> bool:
             return True
         pos = text.find(word, pos + 1, start + len(word))
     return False
-
-
-@lru_cache(maxsize=1)
-def default_checker() -> TextChecker:
-    return TextChecker()
-
-
-def check_text(text: str, *, dismissed: frozenset[str] = frozenset()) -> list[TextHit]:
-    """All layers with the shipped data."""
-    return default_checker().check(text, dismissed=dismissed)

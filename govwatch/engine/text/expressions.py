@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from govwatch.engine.text.findings import CATEGORIES, SERIOUS, SEVERITIES, WARNING
+from govwatch.engine.text.findings import CATEGORIES, SEVERITIES, WARNING
 
 # Curly double quotes in a rule stand for any quote style a page may use.
 _QUOTE_STYLES: tuple[tuple[str, str], ...] = (
@@ -184,7 +184,6 @@ def guard_allows(rule: ExpressionRule, text: str, start: int, end: int) -> bool:
 
 
 __all__ = [
-    "SERIOUS",
     "ExpressionRule",
     "RuleError",
     "RuleSet",

@@ -23,8 +23,7 @@ A reading is reported when its score reaches `threshold`.
 
 The bigram model counts character pairs in running text (People's Daily, January 1998, see
 lexicons/README.md) plus the word-internal pairs of the shipped word list (weighted by word
-frequency), and can learn from the monitored sites' own text (`TypoModel.learn`), which adds
-real context bigrams and turns n-grams the sites repeat (local names, terms) into known words.
+frequency).
 """
 
 from __future__ import annotations
@@ -66,7 +65,6 @@ class TypoConfig:
     common_chars: int = 3500
     max_targets: int = 3  # words one misspelling may stand for (the most frequent ones)
     threshold: float = -2.0  # score (log-odds of the linear model) a reading must reach
-    site_word_min_count: int = 3  # an n-gram a site repeats this often counts as a known word
     known_word_freq: int = 5  # a word this frequent reaching outside the span claims a char
     # A candidate repeated this often in the same text is a name or term of that text (行委,
     # 国动办), not a slip of the keyboard.
@@ -179,18 +177,16 @@ def load_proper_names(path: Path | None = None) -> frozenset[str]:
 
 @dataclass
 class TypoModel:
-    """Word frequencies plus character bigram counts (mutable: it learns from site text)."""
+    """Word frequencies plus character bigram counts."""
 
     words: dict[str, int]
     bigrams: Counter[str] = field(default_factory=Counter)
-    site_ngrams: Counter[str] = field(default_factory=Counter)
     # Left-context totals: how often each character is followed by another (sum of bigrams).
     left: Counter[str] = field(default_factory=Counter)
     # Right-context totals: how often each character follows another.
     right: Counter[str] = field(default_factory=Counter)
     total: int = 0
     names: frozenset[str] = frozenset()  # place and person names (load_proper_names)
-    version: int = 0  # bumped by learn(): detectors drop what they cached about the model
 
     @classmethod
     def from_words(
@@ -214,33 +210,6 @@ class TypoModel:
             self.left[pair[0]] += count
             self.right[pair[1]] += count
             self.total += count
-
-    def learn(self, text: str) -> None:
-        """Add a site's published text: context bigrams and its repeated 2-4-char n-grams."""
-        pairs: Counter[str] = Counter()
-        for chunk in _cjk_runs(text):
-            for i in range(len(chunk) - 1):
-                pairs[chunk[i : i + 2]] += 1
-            for n in (2, 3, 4):
-                for i in range(len(chunk) - n + 1):
-                    self.site_ngrams[chunk[i : i + n]] += 1
-        self.bigrams.update(pairs)
-        self._add_totals(pairs)
-        self.version += 1
-
-
-def _cjk_runs(text: str) -> list[str]:
-    runs: list[str] = []
-    current: list[str] = []
-    for ch in text:
-        if "\u4e00" <= ch <= "\u9fff":
-            current.append(ch)
-        elif current:
-            runs.append("".join(current))
-            current = []
-    if current:
-        runs.append("".join(current))
-    return runs
 
 
 def _is_cjk(ch: str) -> bool:
@@ -354,8 +323,6 @@ class TypoDetector:
         threshold = cfg.threshold
         w_gain = WEIGHTS["context_gain"]
         viable = self._viable
-        if self._version != self.model.version:  # the model learnt: cached contexts are stale
-            self._refresh()
         # Cheapest tests first: the cached context-free score of the pattern's readings, then
         # the bigram gain (four lookups), the known words around the character, the rules.
         for index, start, end in self._ac.find_matches_as_indexes(text, overlapping=True):
@@ -391,8 +358,6 @@ class TypoDetector:
         (bench/text_fit_weights.py), not for checking: it skips detect's shortcuts."""
         if self._ac is None:
             return []
-        if self._version != self.model.version:
-            self._refresh()
         w = WEIGHTS
         out: list[tuple[TypoHit, dict[str, float]]] = []
         repeated: dict[str, bool] = {}
@@ -437,7 +402,7 @@ class TypoDetector:
     ) -> dict[str, float] | None:
         """The thirteen features the score weighs (`FEATURES`) for reading the candidate at
         text[start : start + len(word)] as `word`, its character `pos` being the typo; None
-        when a place or person name, or an n-gram the site repeats, covers that character
+        when a place or person name covers that character
         (the reading is never reported). The score is WEIGHTS["bias"] plus the weighted sum."""
         p = start + pos
         local, lp = _local_window(text, p)
@@ -493,8 +458,7 @@ class TypoDetector:
 
     def _around_score(self, local: str, lp: int) -> float:
         """The known-word feature of the original character (the best word it forms with its
-        neighbours); -inf when a place or person name, or an n-gram the site repeats, covers
-        it. Cached on the seven characters around it (pages repeat their boilerplate)."""
+        neighbours); -inf when a place or person name covers it. Cached on the seven characters around it (pages repeat their boilerplate)."""
         key = local[max(0, lp - 3) : lp + 4] + str(min(lp, 3))
         cached = self._context_cache.get(key)
         if cached is not None:
@@ -508,16 +472,14 @@ class TypoDetector:
 
     def _known_around(self, local: str, lp: int) -> float | None:
         """The known-word feature: log(1 + frequency of the best word the original character
-        forms with its neighbours); None when a name or a repeated site n-gram covers it."""
+        forms with its neighbours); None when a place or person name covers it."""
         words = self.model.words
         names = self.model.names
-        site = self.model.site_ngrams
-        min_site = self.config.site_word_min_count
         best = 0
         for n in (2, 3, 4):
             for s in range(max(0, lp - n + 1), min(lp, len(local) - n) + 1):
                 gram = local[s : s + n]
-                if gram in names or site.get(gram, 0) >= min_site:
+                if gram in names:
                     return None
                 freq = words.get(gram, 0)
                 if freq > best:
@@ -578,7 +540,7 @@ class TypoDetector:
         return gain
 
     def _refresh(self) -> None:
-        """Per-character terms of the bigram model, and empty caches (after model.learn)."""
+        """Per-character terms of the bigram model, and empty caches."""
         model = self.model
         mu = self.config.smoothing
         total = model.total or 1
@@ -586,7 +548,6 @@ class TypoDetector:
         self._log_left = {ch: math.log(n + mu) for ch, n in model.left.items()}
         self._gain_cache: dict[str, float] = {}
         self._context_cache: dict[str, float] = {}
-        self._version = model.version
 
     def _segment_logp(self, span: str) -> float:
         """Log-probability of the best segmentation of `span` into known words (unigram)."""

@@ -1,19 +1,12 @@
 """Calendar services: the only way other code (CLI, views, tasks, checks) gets working days.
 
-The counting rules are the engine's (govwatch.engine.workdays); these functions combine the
+The counting rules are the engine's (govwatch.engine.workdays); work_calendar_load combines the
 shipped year files with the years an office entered in the admin.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from govwatch.engine.calendars import (
-    YearArrangement,
-    load_arrangement,
-    load_arrangements,
-    shipped_calendar_files,
-)
+from govwatch.engine.calendars import YearArrangement, load_arrangements, shipped_calendar_files
 from govwatch.engine.workdays import WorkCalendar
 from govwatch.web.calendars.models import CalendarYear
 
@@ -32,21 +25,4 @@ def work_calendar_load() -> WorkCalendar:
     return WorkCalendar(arrangements=tuple(by_year[year] for year in sorted(by_year)))
 
 
-def calendar_year_import(path: Path, *, entered_by: object | None = None) -> CalendarYear:
-    """Store a year file (docs/workdays.md format) as an admin year; replaces that year."""
-    arrangement = load_arrangement(path)
-    holidays = [{"name": name, "date": day.isoformat()} for day, name in arrangement.holidays]
-    working = [{"name": name, "date": day.isoformat()} for day, name in arrangement.working_days]
-    entry, _ = CalendarYear.objects.update_or_create(
-        year=arrangement.year,
-        defaults={
-            "source": arrangement.source,
-            "holidays": holidays,
-            "working_days": working,
-            "entered_by": entered_by,
-        },
-    )
-    return entry
-
-
-__all__ = ["calendar_year_import", "work_calendar_load"]
+__all__ = ["work_calendar_load"]

@@ -142,7 +142,7 @@ GOVWATCH_ALLOW_HOSTS = _list("GOVWATCH_ALLOW_HOSTS", "")
 # Static name resolution for the crawler, "host=ip:port" pairs (like curl --resolve); the
 # demo farm serves gov.cn-style names from one loopback port this way.
 GOVWATCH_RESOLVE = _list("GOVWATCH_RESOLVE", "")
-# Where resumable crawl state is kept (one file per site and scan).
+# Where resumable crawl state is kept (one file per site, kept across scans).
 GOVWATCH_CRAWL_STATE_DIR = DATA_DIR / "crawl-state"
 # Indicator profile used by scan and inspect when none is given.
 GOVWATCH_PROFILE = env.get("GOVWATCH_PROFILE", "cn-national-2019")

@@ -257,15 +257,21 @@ def _accounts_judge(writer: _Writer, period: Period, account_ids: list[int]) -> 
     point = day_end(period.end)
     ctx = CheckContext(monitoring_point=point, period_start=period.start)
     for batch in _batches(account_ids):
+        # An account with no source and nothing ever stored has no data, not zero posts:
+        # it needs no observation at all.
         stored = Post.objects.filter(account_id__in=batch).values_list("account_id", flat=True)
-        with_posts = set(stored.order_by().distinct())
-        chosen = Account.objects.filter(pk__in=batch)
-        for account, observation in account_observations(point, period.start, accounts=chosen):
-            # An account with no source and nothing ever stored has no data, not zero posts.
-            observed = account.ingestion_source == "feed" or account.pk in with_posts
-            findings = run_checks(writer.profile, observation, ctx) if observed else []
+        feeds = Account.objects.filter(pk__in=batch, ingestion_source="feed")
+        observed = set(stored.order_by().distinct()) | set(feeds.values_list("pk", flat=True))
+        chosen = Account.objects.filter(pk__in=observed)
+        observations = (
+            dict(account_observations(point, period.start, accounts=chosen)) if observed else {}
+        )
+        by_pk = {account.pk: account for account in observations}
+        for pk in batch:
+            account = by_pk.get(pk)
+            findings = run_checks(writer.profile, observations[account], ctx) if account else []
             result = InspectionResult(
-                inspection=writer.inspection, account=account, observed=observed
+                inspection=writer.inspection, account_id=pk, observed=account is not None
             )
             writer.add(result, findings)
         writer.flush()

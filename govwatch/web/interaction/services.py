@@ -26,7 +26,6 @@ from govwatch.web.calendars.services import work_calendar_load
 from govwatch.web.interaction.consultation_importing import consultation_tests_import
 from govwatch.web.interaction.importing import (
     InteractionImportError,
-    InteractionImportReport,
     citizen_messages_import,
     parse_box,
 )
@@ -105,8 +104,6 @@ def citizen_messages_tabulate(
 __all__ = [
     "DEFAULT_REPLY_LIMIT_WORKING_DAYS",
     "InteractionImportError",
-    "InteractionImportReport",
-    "MessageTable",
     "citizen_messages_import",
     "citizen_messages_tabulate",
     "consultation_summary",

@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from govwatch.engine.newmedia.adapters.base import AccountProfile, normalize_platform
 from govwatch.engine.newmedia.adapters.base import Post as EnginePost
-from govwatch.engine.newmedia.adapters.export import HEADER_ALIASES
 from govwatch.engine.newmedia.content import post_text_hits
 from govwatch.engine.newmedia.dates import parse_post_time
 from govwatch.engine.registry import labels as L
@@ -33,11 +32,22 @@ from govwatch.web.registry.models import Account
 
 BATCH = 5000
 _FIELDS = (
-    *(
-        Field(key, names[0], required=key in ("account", "time"), aliases=names[1:])
-        for key, names in HEADER_ALIASES.items()
+    Field("account", "账号", aliases=("账号名称", "公众号名称", "微博昵称", "account_name")),
+    Field("platform", "平台", required=False, aliases=("账号类型",)),
+    Field("time", "发布时间", aliases=("时间", "发文时间", "发布日期", "published_at", "date")),
+    Field("title", "标题", required=False, aliases=("文章标题",)),
+    Field("text", "正文", required=False, aliases=("内容", "摘要", "content")),
+    Field("url", "链接", required=False, aliases=("网址", "原文链接", "link")),
+    Field(
+        "original",
+        "原创/转发",
+        required=False,
+        aliases=("原创或转发", "是否原创", "类型", "type"),
     ),
-    # 账号ID names the account, unlike the post-id headers the engine knows.
+    Field("post_id", "文章ID", required=False, aliases=("微博ID", "id")),
+    # The account's certified owner as the platform shows it (optional, for NMA007).
+    Field("owner", "认证主体", required=False, aliases=("运营主体",)),
+    # 账号ID names the account, unlike the post-id headers above.
     Field("account_id", "账号ID", required=False),
 )
 _ORIGINAL = {"原创": True, "是": True, "original": True, "true": True, "1": True}

@@ -29,7 +29,6 @@ from govwatch.engine.newmedia.health import HealthSummary
 from govwatch.web.config.engine import fetch_config
 from govwatch.web.newmedia.importing import (
     PostsImportError,
-    PostsImportReport,
     post_row,
     posts_import,
 )
@@ -40,7 +39,7 @@ from govwatch.web.newmedia.models import (
     stored_dedupe_key,
     token_digest,
 )
-from govwatch.web.newmedia.reprints import ReprintRow, reprint_results
+from govwatch.web.newmedia.reprints import reprint_results
 from govwatch.web.newmedia.selectors import (
     account_observations,
     engine_platform,
@@ -292,13 +291,6 @@ def _window_bounds(window: Window) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def account_activity(
-    account: Account, window: Window, rule: ActivityRule | None = None
-) -> Activity:
-    """Activity of one account over natural days (Beijing time) from its stored posts."""
-    return accounts_activity(window, rule, accounts=[account])[0][1]
-
-
 @dataclass(frozen=True)
 class ActivityRow:
     account: Account
@@ -327,41 +319,24 @@ def accounts_activity(
     return [(a, computed[str(a.pk)]) for a in chosen]
 
 
-def accounts_activity_report(
-    window: Window,
-    rule: ActivityRule | None = None,
-    *,
-    accounts: Iterable[Account] | QuerySet[Account] | None = None,
-) -> list[ActivityRow]:
+def accounts_activity_report(window: Window) -> list[ActivityRow]:
     """``accounts_activity`` plus each feed account's source health (for 「采集失败」 marks)."""
-    rows = accounts_activity(window, rule, accounts=accounts)
+    rows = accounts_activity(window)
     feed_ids = [a.pk for a, _ in rows if a.ingestion_source == "feed"]
     health = source_health(feed_ids) if feed_ids else {}
     return [ActivityRow(a, act, health.get(a.pk)) for a, act in rows]
 
 
 __all__ = [
-    "ActivityRow",
-    "FetchReport",
     "PostsImportError",
-    "PostsImportReport",
     "PushAuthError",
     "PushPayloadError",
-    "PushReport",
-    "ReprintRow",
-    "StoreCounts",
-    "TextCheckReport",
-    "account_activity",
     "account_observations",
-    "accounts_activity",
     "accounts_activity_report",
     "posts_fetch",
     "posts_import",
     "posts_push",
-    "posts_store",
     "posts_text_check",
-    "push_token_check",
     "push_token_issue",
     "reprint_results",
-    "source_health",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from govwatch.web.registry.exporting import RegistryExportError, registry_export
-from govwatch.web.registry.importing import ImportReport, RegistryImportError, registry_import
+from govwatch.web.registry.importing import RegistryImportError, registry_import
 from govwatch.web.registry.models import Unit
 from govwatch.web.registry.resolver import UnitIndex, UnitLookupError
 
@@ -19,7 +19,6 @@ def unit_resolve(name: str, scope: str | None = None) -> Unit:
 
 
 __all__ = [
-    "ImportReport",
     "RegistryExportError",
     "RegistryImportError",
     "UnitIndex",

@@ -147,3 +147,27 @@ def sites_scan(
         if progress:
             progress(len(runs), len(todo), todo[index], runs[-1])
     return runs
+
+
+def sites_dispatch(
+    sites: Iterable[Site],
+    *,
+    scan_date: date | None = None,
+    profile_name: str | None = None,
+    progress: Progress | None = None,
+    timeout: float = 6 * 3600,
+) -> list[ScanRun]:
+    """Distributed mode: one Celery task per site, taken by `govwatch worker` processes on
+    any machine (each runs the same `sites_scan`); waits for every stored run."""
+    from govwatch.web.scans.tasks import scan_site_task
+
+    profile_load(profile_name)  # a bad profile fails here, not in every worker
+    day = (scan_date or timezone.localdate()).isoformat()
+    todo = list(sites)
+    pending = [(site, scan_site_task.delay(site.site_code, day, profile_name)) for site in todo]
+    runs: list[ScanRun] = []
+    for site, result in pending:
+        runs.append(ScanRun.objects.get(pk=result.get(timeout=timeout)))
+        if progress:
+            progress(len(runs), len(todo), site, runs[-1])
+    return runs

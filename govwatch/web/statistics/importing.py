@@ -147,18 +147,16 @@ def statistics_import(
     *,
     period: str,
     scope: str | None = None,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
     dry_run: bool = False,
 ) -> StatisticsImportReport:
     """Validate FILE as a KIND table for PERIOD and store it, replacing an earlier import.
 
     ``scope`` is the region (a unit's full name) in which short names such as 市公安局
-    resolve; ``start``/``end`` override the dates the period label means.
+    resolve.
     """
     schema = kind_schema(kind)
     try:
-        first, last = period_dates(period, start, end)
+        first, last = period_dates(period)
     except PeriodError as exc:
         raise StatisticsImportError([f"--period：{exc}"]) from exc
     sheet = _one_sheet(path)

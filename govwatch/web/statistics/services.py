@@ -22,7 +22,6 @@ from govwatch.engine.reports.xlsx_writer import write_xlsx
 from govwatch.web.statistics.importing import (
     SCHEMAS,
     StatisticsImportError,
-    StatisticsImportReport,
     statistics_import,
 )
 from govwatch.web.statistics.models import KIND_LABELS, StatisticsBatch, StatisticsKind
@@ -155,14 +154,11 @@ def statistics_workbook(period: str, path: Path, *, today: dt.date | None = None
 
 __all__ = [
     "StatisticsImportError",
-    "StatisticsImportReport",
     "StatisticsNotFound",
-    "commissioned_articles",
     "disclosure_check",
     "late_commissioned_articles",
     "statistics_import",
     "statistics_table",
-    "statistics_tables",
     "statistics_workbook",
     "submission_scores",
 ]

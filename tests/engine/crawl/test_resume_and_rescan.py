@@ -13,7 +13,6 @@ from pathlib import Path
 
 from demo.farm import FarmPage, FarmServer, build_farm
 from govwatch.engine.crawl import (
-    JsonlStateStore,
     MemoryStateStore,
     PageRecord,
     ScanConfig,
@@ -137,20 +136,6 @@ def _without_validators(rec: PageRecord) -> PageRecord:
     from dataclasses import replace
 
     return replace(rec, etag="", last_modified="")
-
-
-def test_jsonl_store_survives_reopen_and_a_torn_line(tmp_path: Path) -> None:
-    path = tmp_path / "state.jsonl"
-    store = JsonlStateStore(path)
-    store.save_page(PageRecord("http://a.gov.cn/", "s1", 200, "", etag='"x"', digest={"url": "u"}))
-    store.close()
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write('{"t": "p", "p": {"url": "http://a.gov.cn/b"')  # killed mid-write
-    reopened = JsonlStateStore(path)
-    record = reopened.load_page("http://a.gov.cn/")
-    assert record is not None and record.etag == '"x"' and record.scan_id == "s1"
-    assert reopened.load_page("http://a.gov.cn/b") is None
-    reopened.close()
 
 
 def test_sqlite_store_keeps_only_the_current_scans_link_checks(tmp_path: Path) -> None:

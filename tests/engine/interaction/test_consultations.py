@@ -32,7 +32,7 @@ from govwatch.engine.interaction.consultations import (
 )
 from govwatch.engine.interaction.rates import format_rate
 from govwatch.engine.periods import period_dates
-from tests.engine.interaction.seeds import read_seed
+from tests.helpers import read_seed
 
 T = dt.datetime
 CST = dt.timezone(dt.timedelta(hours=8))

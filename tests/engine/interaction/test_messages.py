@@ -18,7 +18,7 @@ from govwatch.engine.periods import period_dates
 from govwatch.engine.rows import RowErrors
 from govwatch.engine.tabular import dict_sheet
 from govwatch.engine.workdays import add_working_days
-from tests.engine.interaction.seeds import read_seed
+from tests.helpers import read_seed
 
 Q2 = period_dates("2024Q2")
 LIMIT = 5  # working days; 000 states no limit, this is the test profile's choice

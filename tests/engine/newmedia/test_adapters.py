@@ -1,25 +1,16 @@
-"""Export files, push payloads and feed documents parsed without a network."""
+"""Push payloads and feed documents parsed without a network; post identity."""
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import datetime
 
-import openpyxl
 import pytest
 
 from govwatch.engine.clock import BEIJING
-from govwatch.engine.newmedia.adapters.base import AccountProfile, Adapter, Post, Source, dedupe
-from govwatch.engine.newmedia.adapters.export import ExportAdapter, ExportFileError, parse_export
-from govwatch.engine.newmedia.adapters.feed import (
-    FeedAdapter,
-    FeedError,
-    account_name_from_title,
-    parse_feed,
-)
+from govwatch.engine.newmedia.adapters.base import AccountProfile, Post, Source, dedupe
+from govwatch.engine.newmedia.adapters.feed import FeedError, account_name_from_title, parse_feed
 from govwatch.engine.newmedia.adapters.push import (
-    PushAdapter,
     PushAuthError,
     PushPayloadError,
     check_token,
@@ -27,67 +18,14 @@ from govwatch.engine.newmedia.adapters.push import (
 )
 from tests.engine.newmedia.feedserver import ATOM, JSON_FEED, MALFORMED, RSS, UNSAFE
 
-EXPORT = Source("export-1", "export")
-CSV = (
-    "账号,平台,发布时间,标题,正文,链接,原创/转发\n"
-    "和美邢庄,微信公众号,2024-02-20 08:00,春耕,内容,https://mp.example.cn/1,原创\n"
-    "尉氏交警,抖音,2024/2/21 9:00,路况,,https://douyin.example.cn/2,转发\n"
-    ",微信公众号,2024-02-21,缺账号,,,\n"
-    "和美邢庄,微信公众号,昨天,坏时间,,,\n"
-    "和美邢庄,脸书,2024-02-21,坏平台,,,\n"
-)
-
-
-def test_csv_export_utf8_and_gbk() -> None:
-    for encoding in ("utf-8-sig", "gbk"):
-        batch = parse_export(CSV.encode(encoding), EXPORT, "posts.csv")
-        assert [(p.account_id, p.platform, p.is_original) for p in batch.posts] == [
-            ("和美邢庄", "wechat", True),
-            ("尉氏交警", "douyin", False),
-        ]
-        assert batch.posts[1].published_at == datetime(2024, 2, 21, 9, 0, tzinfo=BEIJING)
-        assert [r.where for r in batch.rejected] == ["第4行", "第5行", "第6行"]
-        assert "账号为空" in batch.rejected[0].reason_zh
-        assert "发布时间无法识别" in batch.rejected[1].reason_zh
-        assert "平台无法识别" in batch.rejected[2].reason_zh
-
-
-def test_xlsx_export_with_datetime_cells_and_account_mapping() -> None:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["account", "time", "title", "url", "type"])
-    sheet.append(
-        ["午门卫士", datetime(2024, 2, 22, 20, 30), "夜巡", "https://w.example.cn/9", "repost"]
-    )
-    sheet.append(["陌生账号", datetime(2024, 2, 22, 20, 30), "x", "", ""])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    source = Source("export-2", "export", platform="weibo")
-    batch = parse_export(buffer.getvalue(), source, account_ids={"午门卫士": "acct-17"})
-    assert [(p.account_id, p.platform, p.is_original) for p in batch.posts] == [
-        ("acct-17", "weibo", False)
-    ]
-    assert batch.posts[0].published_at == datetime(2024, 2, 22, 20, 30, tzinfo=BEIJING)
-    assert batch.rejected[0].reason_zh == "账号未登记：陌生账号"
-
-
-def test_export_without_required_columns_is_refused() -> None:
-    with pytest.raises(ExportFileError, match="发布时间"):
-        parse_export("账号,标题\n甲,乙\n".encode(), EXPORT)
-    with pytest.raises(ExportFileError, match="xlsx"):
-        parse_export(b"PK\x03\x04broken", EXPORT)
-
 
 def test_dedupe_keys_are_stable_and_make_reimport_idempotent() -> None:
-    batch = parse_export(CSV.encode(), EXPORT)
-    seen: set[str] = set()
-    assert len(dedupe(batch.posts, seen)) == 2
-    assert dedupe(parse_export(CSV.encode(), EXPORT).posts, seen) == []
     when = datetime(2024, 2, 20, 8, 0, tzinfo=BEIJING)
     by_url = Post("a", "wechat", when, url="HTTPS://MP.example.cn/1#frag")
     same = Post("a", "wechat", when.astimezone(BEIJING), url="https://mp.example.cn/1")
-    assert by_url.dedupe_key == same.dedupe_key
+    seen: set[str] = set()
+    assert dedupe([by_url, same], seen) == [by_url]
+    assert dedupe([same], seen) == []  # a re-import of stored keys adds nothing
     assert Post("a", "weibo", when, post_id="9").dedupe_key == "weibo:id:9"
     # Same id on two platforms is two posts.
     assert Post("a", "wechat", when, post_id="9").dedupe_key != "weibo:id:9"
@@ -145,8 +83,8 @@ def test_push_payload_shape_errors() -> None:
         parse_payload(_payload(posts={"a": 1}), source, "s3cret-token")
     bad = {"account": 5, "post_id": "1", "published_at": "2024-02-24"}
     with pytest.raises(PushAuthError):
-        PushAdapter("other").parse(_payload(posts=[bad]), source)
-    batch = PushAdapter("s3cret-token").parse(_payload(posts=[bad]), source)
+        parse_payload(_payload(posts=[bad]), source, "other")
+    batch = parse_payload(_payload(posts=[bad]), source, "s3cret-token")
     assert batch.rejected[0].reason_zh == "account 应为字符串"
 
 
@@ -173,12 +111,6 @@ def test_feed_documents_and_unsafe_xml() -> None:
         assert caught.value.reason == reason
     unbound = Source("f", "feed")
     assert parse_feed(RSS.encode(), unbound).rejected[0].reason_zh == "订阅源未关联账号或平台"
-
-
-def test_adapters_share_one_interface() -> None:
-    adapters: list[Adapter] = [FeedAdapter(), ExportAdapter(), PushAdapter("t")]
-    assert [a.kind for a in adapters] == ["feed", "export", "push"]
-    assert len(adapters[1].parse(CSV.encode(), EXPORT).posts) == 2
 
 
 @pytest.mark.parametrize(

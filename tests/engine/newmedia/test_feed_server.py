@@ -13,7 +13,7 @@ from govwatch.engine.checks.inputs import CheckContext
 from govwatch.engine.clock import BEIJING
 from govwatch.engine.fetch import FetchConfig, Fetcher
 from govwatch.engine.newmedia.adapters.base import Source, dedupe
-from govwatch.engine.newmedia.adapters.feed import FeedOutcome, fetch_feeds
+from govwatch.engine.newmedia.adapters.feed import FeedOutcome, fetch_feed
 from govwatch.engine.newmedia.health import FetchAttempt, summarize
 from govwatch.engine.newmedia.observe import AccountMeta, account_observation
 from govwatch.engine.profiles.judge import run_checks
@@ -58,7 +58,7 @@ def _run(server: FeedServer) -> dict[str, FeedOutcome]:
 
     async def go() -> list[FeedOutcome]:
         async with Fetcher(config) as fetcher:
-            return await fetch_feeds(fetcher, _sources(server), NOW)
+            return await asyncio.gather(*(fetch_feed(fetcher, s, NOW) for s in _sources(server)))
 
     return {o.source_id: o for o in asyncio.run(go())}
 

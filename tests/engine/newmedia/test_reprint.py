@@ -13,7 +13,6 @@ from govwatch.engine.newmedia.reprint import (
     ReprintTarget,
     check_reprints,
     normalize_title,
-    summarize_by_unit,
     titles_match,
 )
 
@@ -109,13 +108,6 @@ def test_on_time_late_missing_per_unit() -> None:
     assert results["wx-wmjq"].status == "missing"
     assert results["wx-hmxz"].status == "on_time"
     assert results["wx-hmxz"].found_on == date(2024, 2, 3)
-    summary = {s.unit: (s.on_time, s.late, s.missing) for s in summarize_by_unit(results.values())}
-    assert summary == {
-        "兰考县人民政府办公室": (1, 0, 0),
-        "杞县人民政府办公室": (0, 1, 1),
-        "尉氏县人民政府办公室": (1, 0, 0),
-    }
-    assert summarize_by_unit(results.values())[0].unit == "杞县人民政府办公室"
 
 
 def test_the_source_page_is_not_a_reprint() -> None:

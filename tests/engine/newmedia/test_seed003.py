@@ -1,7 +1,8 @@
 """Acceptance: post histories built to match seed 003 (开封 2024Q1) annexes 1 and 2.
 
-The histories go through the whole engine path: an export csv → the export adapter →
-dedupe → ``account_observation`` → the Kaifeng profile's checks. Annex 1 must be
+The histories go through the engine path: posts → dedupe → ``account_observation`` → the
+Kaifeng profile's checks (tests/web/newmedia/test_seed003.py sends them through an export
+file and the importer). Annex 1 must be
 exactly the accounts with the NMA001 veto (监测时间点前两周内无更新); annex 2 exactly the
 others with an NMA002 finding, with the same platform and problem type. Control
 accounts (compliant, on the boundaries, or with a failing source) must not be listed.
@@ -10,7 +11,6 @@ accounts (compliant, on the boundaries, or with a failing source) must not be li
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -22,14 +22,13 @@ from govwatch.engine.checks.inputs import CheckContext
 from govwatch.engine.clock import BEIJING
 from govwatch.engine.findings import Finding
 from govwatch.engine.newmedia.activity import ActivityIndex, ActivityRule, Window
-from govwatch.engine.newmedia.adapters.base import Source, dedupe, normalize_platform
-from govwatch.engine.newmedia.adapters.export import parse_export
+from govwatch.engine.newmedia.adapters.base import Post, dedupe, normalize_platform
 from govwatch.engine.newmedia.health import FetchAttempt, summarize
 from govwatch.engine.newmedia.observe import AccountMeta, account_observation
 from govwatch.engine.profiles.judge import run_checks
 from govwatch.engine.profiles.loader import load_profile
+from tests.helpers import SEEDS
 
-SEEDS = Path(__file__).resolve().parents[3] / ".." / "shared" / "fixtures" / "seeds"
 ANNEX1 = SEEDS / "003_a1_unqualified_accounts.csv"
 ANNEX2 = SEEDS / "003_a2_problem_accounts.csv"
 POINT_DAY = date(2024, 2, 25)  # end of 003's data window (2023-11-27 … 2024-02-25)
@@ -100,29 +99,25 @@ def _accounts() -> list[tuple[str, str, str, str, bool]]:
     return rows + CONTROLS
 
 
-def _export_csv(accounts: list[tuple[str, str, str, str, bool]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["账号", "平台", "发布时间", "标题", "链接", "原创/转发"])
-    for n, (name, _unit, platform, kind, _ok) in enumerate(accounts):
+def _posts(accounts: list[tuple[str, str, str, str, bool]]) -> list[Post]:
+    posts = []
+    for n, (name, _unit, platform_zh, kind, _ok) in enumerate(accounts):
+        platform = normalize_platform(platform_zh)
+        assert platform is not None
         for back, hour in _history(kind):
             day = POINT_DAY - timedelta(days=back)
+            when = datetime.combine(day, time(hour), tzinfo=BEIJING)
             url = f"https://example.cn/{n}/{day:%Y%m%d}/{hour}"
-            writer.writerow([name, platform, f"{day:%Y-%m-%d} {hour:02d}:00", "动态", url, "原创"])
-    return out.getvalue().encode("utf-8")
+            posts.append(Post(name, platform, when, "动态", url=url, is_original=True))
+    return posts
 
 
 @pytest.fixture(scope="module")
 def findings() -> dict[str, list[Finding]]:
     accounts = _accounts()
-    data = _export_csv(accounts)
-    batch = parse_export(data, Source("kf-export", "export"), "kaifeng.csv")
-    assert batch.rejected == ()
-    # The same export imported twice adds nothing.
+    # The same posts arriving twice add nothing.
     seen: set[str] = set()
-    posts = dedupe(batch.posts, seen) + dedupe(
-        parse_export(data, Source("x", "export")).posts, seen
-    )
+    posts = dedupe(_posts(accounts), seen) + dedupe(_posts(accounts), seen)
     profile = load_profile("kaifeng-2024")
     ctx = CheckContext(monitoring_point=POINT, period_start=PERIOD_START)
     result: dict[str, list[Finding]] = {}
@@ -139,30 +134,30 @@ def findings() -> dict[str, list[Finding]]:
     return result
 
 
-def test_annex1_is_exactly_the_two_week_veto(findings: dict[str, list[Finding]]) -> None:
-    expected = {(r["account_name"], r["platform"]) for r in _read(ANNEX1)}
-    listed = {
+def annexes(findings: dict[str, list[Finding]]) -> tuple[set[tuple[str, ...]], ...]:
+    """(annex 1, annex 2) as the findings list them: the NMA001 vetoes, then the other
+    accounts' NMA002 problems, both with the platform as the annexes print it."""
+    vetoed = {
         (name, PLATFORM_ZH[str(f.evidence["platform"])])
         for name, fs in findings.items()
         for f in fs
         if f.code == "NMA001" and f.severity == "veto"
     }
-    assert listed == expected
-    assert {r["problem_type"] for r in _read(ANNEX1)} == {"监测时间点前两周内无更新"}
-
-
-def test_annex2_is_exactly_the_weekly_minimum(findings: dict[str, list[Finding]]) -> None:
-    annex1 = {r["account_name"] for r in _read(ANNEX1)}
-    expected = {(r["account_name"], r["platform"], r["problem_type"]) for r in _read(ANNEX2)}
-    listed = {
+    weekly = {
         (name, PLATFORM_ZH[str(f.evidence["platform"])], str(f.evidence["problem_type"]))
         for name, fs in findings.items()
-        if name not in annex1
+        if name not in {n for n, _ in vetoed}
         for f in fs
         if f.code == "NMA002" and f.severity != "info"
     }
-    assert listed == expected
-    assert len(listed) == 11
+    return vetoed, weekly
+
+
+def test_annexes_are_exactly_the_listed_accounts(findings: dict[str, list[Finding]]) -> None:
+    annex1 = {(r["account_name"], r["platform"]) for r in _read(ANNEX1)}
+    annex2 = {(r["account_name"], r["platform"], r["problem_type"]) for r in _read(ANNEX2)}
+    assert annexes(findings) == (annex1, annex2) and len(annex2) == 11
+    assert {r["problem_type"] for r in _read(ANNEX1)} == {"监测时间点前两周内无更新"}
 
 
 def test_controls_are_not_listed(findings: dict[str, list[Finding]]) -> None:
@@ -176,9 +171,8 @@ def test_controls_are_not_listed(findings: dict[str, list[Finding]]) -> None:
 
 def test_activity_agrees_with_the_listing(findings: dict[str, list[Finding]]) -> None:
     accounts = _accounts()
-    batch = parse_export(_export_csv(accounts), Source("kf-export", "export"))
     index = ActivityIndex()
-    for post in batch.posts:
+    for post in _posts(accounts):
         index.add(post.account_id, post.published_at)
     minimum = {"wechat": 2, "weibo": 2, "douyin": 1}
     for name, _unit, platform_zh, _kind, ok in accounts:

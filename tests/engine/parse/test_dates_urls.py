@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from govwatch.engine.parse import UrlResolver, find_date, find_published_date, normalize_url
+from govwatch.engine.parse import UrlResolver, find_date, normalize_url
 
 SCAN = date(2024, 7, 1)
 
@@ -36,11 +36,6 @@ def test_short_date_takes_the_year_from_the_url() -> None:
     url = "http://www.a.gov.cn/zwdt/202312/t20231230_1.html"
     assert find_date("[12-30]", SCAN, url) == date(2023, 12, 30)
     assert find_date("[12-30]", date(2025, 1, 5), url) == date(2023, 12, 30)
-
-
-def test_published_date_is_the_visible_one() -> None:
-    text = "标题 来源：本站 发布时间：2024年6月3日 浏览次数：12"
-    assert find_published_date(text, SCAN) == date(2024, 6, 3)
 
 
 @pytest.mark.parametrize(

@@ -40,8 +40,9 @@ from govwatch.engine.reports.submission import (
     score_units,
     verdict_inconsistency,
 )
+from tests.helpers import expected
 
-from .seeds import expected, records
+from .seeds import records
 from .test_submission import seed_quotas
 
 FILES = {

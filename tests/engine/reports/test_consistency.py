@@ -17,13 +17,10 @@ from govwatch.engine.reports.consistency import (
     StatedRate,
     Sum,
     check,
-    check_table_totals,
-    check_total_row,
 )
-from govwatch.engine.reports.tables import Table, TableRow
+from tests.helpers import SEEDS, expected
 
 from .seed_statements import run_seed_checks
-from .seeds import SEEDS, expected
 
 # fixtures/seeds/README.md, "Figures that do NOT reconcile".
 KNOWN = {
@@ -95,28 +92,3 @@ def test_rules_on_small_data() -> None:
     assert check(data, truncated) == []
     assert check(data, StatedNameCount("c", "名单", 2, Names(Rows("t"), "unit"))) == []
     assert check(data, StatedQuarter("q", "季度", "第二季度", 2)) == []
-    [total] = check_table_totals("t", "附件1", {"报送数量": 10}, {"报送数量": 7})
-    assert "10" in total.message_zh and "7" in total.message_zh
-
-
-def test_total_row_of_a_received_table() -> None:
-    table = Table(
-        "t",
-        "附件2",
-        ("序号", "栏目名称", "报送数量", "整改率"),
-        (
-            TableRow((1, "本地要闻", 789, "100.00%")),
-            TableRow((2, "新闻动态", 35, "90.00%")),
-            TableRow(("合计", "", 824, "95.00%"), "total"),
-        ),
-    )
-    assert check_total_row("a2", table) == []
-    wrong = Table(
-        table.key,
-        table.title,
-        table.headings,
-        (*table.rows[:2], TableRow(("合计", "", 830, ""), "total")),
-    )
-    [bad] = check_total_row("a2", wrong)
-    assert (bad.stated, bad.computed) == (830, 824)
-    assert "830" in bad.message_zh and "824" in bad.message_zh and "报送数量" in bad.message_zh

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from govwatch.engine.reports import disclosure
 from govwatch.engine.reports.consistency import check_all
+from tests.helpers import read_seed, stated
 
-from .seeds import raw_rows, records, stated
+from .seeds import records
 
 S2, S3, S4 = (
     "001_s2_proactive_disclosure.csv",
@@ -29,13 +30,13 @@ def test_tables_reproduce_seed_rows() -> None:
         "total",
     )
     assert [[str(c) for c in r.cells] for r in s3.rows] == [
-        [row[k] for k in keys] for row in raw_rows(S3)
+        [row[k] for k in keys] for row in read_seed(S3)
     ]
     s4 = disclosure.review_litigation_table(records(S4, disclosure.REVIEW_LITIGATION))
     assert [r.cells[1:] for r in s4.rows] == [(6, 0, 4, 1, 11), (1, 0, 0, 0, 1), (0, 1, 0, 0, 1)]
     assert s4.rows[1].cells[0] == "行政诉讼/未经复议直接起诉"
     s2 = disclosure.proactive_table(records(S2, disclosure.PROACTIVE))
-    assert len(s2.rows) == len(raw_rows(S2))
+    assert len(s2.rows) == len(read_seed(S2))
 
 
 def test_seed_tables_satisfy_every_cross_total_rule() -> None:

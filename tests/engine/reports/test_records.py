@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from govwatch.engine.reports import schemas
 from govwatch.engine.reports.records import validate_dicts
-
-from .seeds import raw_rows
+from tests.helpers import read_seed
 
 
 def test_seed_file_passes() -> None:
-    result = validate_dicts(schemas.OFFICE_DOCUMENTS, raw_rows("000_a1_office_system_usage.csv"))
+    result = validate_dicts(schemas.OFFICE_DOCUMENTS, read_seed("000_a1_office_system_usage.csv"))
     assert result.ok and len(result.records) == 30
     assert result.records[0]["documents_received"] == 1590
 

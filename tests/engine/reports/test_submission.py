@@ -16,8 +16,9 @@ from govwatch.engine.reports.submission import (
     stated_verdict_overrides,
     submission_table,
 )
+from tests.helpers import expected, read_seed, stated
 
-from .seeds import expected, raw_rows, records, stated
+from .seeds import records
 
 NAME = "002_submission_adoption.csv"
 
@@ -82,7 +83,7 @@ def test_submission_table_reproduces_seed_rows_order_and_totals() -> None:
     # Rows come in as the seed prints them; the sort (合格 first, points descending) must
     # leave that order unchanged, and units tied on points keep their input order.
     table = submission_table(scores)
-    rows = raw_rows(NAME)
+    rows = read_seed(NAME)
     columns = [k for k in rows[0] if k not in ("seq", "unit", "qualified", "qualified_zh")]
     want = [[r["seq"], r["unit"], *(r[k] for k in columns), r["qualified_zh"]] for r in rows]
     assert [[str(c) for c in row.cells] for row in table.data_rows()] == want
@@ -102,7 +103,7 @@ def test_submission_table_sorts_qualified_first_by_points() -> None:
 
 
 def test_commissioned_articles_lateness() -> None:
-    raw = raw_rows("002_topics_jul_aug.csv")
+    raw = read_seed("002_topics_jul_aug.csv")
     # The seed lists topics and due dates; arrival dates are what an office would record.
     raw[0] = {**raw[0], "received_date": "2024-07-15"}
     raw[1] = {**raw[1], "received_date": "2024-07-22"}
@@ -142,31 +143,3 @@ def test_working_day_grace_for_commissioned_articles() -> None:
     today = dt.date(2024, 7, 30)
     assert late_articles([article], today) == [article]
     assert late_articles([article], today, grace=lambda d: add_working_days(d, 1)) == []
-
-
-def test_tally_single_submissions_into_unit_rows() -> None:
-    from govwatch.engine.reports.submission import PointWeights, SubmissionEvent, points, tally
-
-    may, june, march = dt.date(2024, 5, 6), dt.date(2024, 6, 28), dt.date(2024, 3, 1)
-    events = [
-        SubmissionEvent("市司法局", may, (("info", "prefecture"), ("info", "city"))),
-        SubmissionEvent("市司法局", june, (("news_brief", "province"),)),
-        SubmissionEvent("市司法局", march, (("info", "city"),)),
-        SubmissionEvent("市司法局", june, (), category="党建信息"),
-        SubmissionEvent("市司法局", dt.date(2024, 7, 1)),  # after the period: not counted
-        SubmissionEvent("外单位", june),
-    ]
-    rows = tally(
-        events,
-        ["市司法局", "市审计局"],
-        period=(dt.date(2024, 5, 1), dt.date(2024, 6, 30)),
-        year_start=dt.date(2024, 1, 1),
-        excluded=frozenset({"党建信息"}),
-    )
-    justice, audit = rows
-    assert (justice["submitted_period"], justice["submitted_cumulative"]) == (2, 3)
-    assert (justice["info_adopted_city_period"], justice["info_adopted_city_cumulative"]) == (1, 2)
-    # 2 submitted + 15 (州 info) + 5 (市 info) + 15 (省 news brief) = 37
-    assert points(justice, "period", PointWeights()) == 37
-    assert points(justice, "cumulative", PointWeights()) == 37 + 1 + 5
-    assert audit["submitted_cumulative"] == 0 and points(audit, "period", PointWeights()) == 0

@@ -16,25 +16,27 @@ from govwatch.engine.reports.tables import (
     portal_submissions_table,
     problem_accounts_table,
     ticket_completion_table,
-    ticket_counts,
     website_columns_table,
 )
+from tests.helpers import read_seed, stated
 
-from .seeds import raw_rows, records, stated
+from .seeds import records
 
 
 def _cells(table_rows: object) -> list[list[str]]:
     return [[str(c) if c is not None else "" for c in row.cells] for row in table_rows]  # type: ignore[attr-defined]
 
 
+def _seed_cells(name: str, *keys: str) -> list[list[str]]:
+    """The seed's own cells, column by column, in the order the table prints them."""
+    return [[r[k] for k in keys] for r in read_seed(name)]
+
+
 def test_000_a1_office_documents() -> None:
     name = "000_a1_office_system_usage.csv"
     table = office_documents_table(records(name, schemas.OFFICE_DOCUMENTS))
-    want = [
-        [r["seq"], r["department"], r["documents_received"], r["documents_sent"], r["remarks"]]
-        for r in raw_rows(name)
-    ]
-    assert _cells(table.data_rows()) == want
+    keys = ("seq", "department", "documents_received", "documents_sent", "remarks")
+    assert _cells(table.data_rows()) == _seed_cells(name, *keys)
     assert table.total("收文（份）") == stated("000.a1.total_received") == 25273
     assert table.total("发文（份）") == stated("000.a1.total_sent")
     assert table.total_row().cells[0] == "总计"  # type: ignore[union-attr]
@@ -43,22 +45,16 @@ def test_000_a1_office_documents() -> None:
 def test_000_a2_website_columns() -> None:
     name = "000_a2_website_columns.csv"
     table = website_columns_table(records(name, schemas.WEBSITE_COLUMNS))
-    want = [
-        [r["seq"], r["column_name"], r["responsible_units"], r["items_submitted"], r["remarks"]]
-        for r in raw_rows(name)
-    ]
-    assert _cells(table.data_rows()) == want
+    keys = ("seq", "column_name", "responsible_units", "items_submitted", "remarks")
+    assert _cells(table.data_rows()) == _seed_cells(name, *keys)
     assert table.total("报送数量") == stated("000.a2.total_items")
 
 
 def test_000_a5_app_columns() -> None:
     name = "000_a5_app_columns.csv"
     table = app_columns_table(records(name, schemas.APP_COLUMNS))
-    want = [
-        [r["seq"], r["column_name"], r["responsible_unit"], r["items_published"], r["remarks"]]
-        for r in raw_rows(name)
-    ]
-    assert _cells(table.data_rows()) == want
+    keys = ("seq", "column_name", "responsible_unit", "items_published", "remarks")
+    assert _cells(table.data_rows()) == _seed_cells(name, *keys)
     assert table.total("发布数量") == stated("000.a5.total_items")
 
 
@@ -68,7 +64,7 @@ def test_000_a3_a4_letters() -> None:
         ("000_a4_department_messages.csv", "000.a4"),
     ):
         table = letters_table(records(name, schemas.LETTERS), "留言回复统计表")
-        rows = raw_rows(name)
+        rows = read_seed(name)
         want = [
             [
                 r["seq"],
@@ -89,7 +85,7 @@ def test_003_a1_a2_accounts() -> None:
     for name in ("003_a1_unqualified_accounts.csv", "003_a2_problem_accounts.csv"):
         table = problem_accounts_table(records(name, schemas.PROBLEM_ACCOUNTS), "t")
         keys = ("seq", "account_name", "supervising_unit", "platform", "problem_type")
-        assert _cells(table.data_rows()) == [[r[k] for k in keys] for r in raw_rows(name)]
+        assert _cells(table.data_rows()) == _seed_cells(name, *keys)
 
 
 def test_003_a3_interaction_buckets() -> None:
@@ -108,7 +104,7 @@ def test_003_a3_interaction_buckets() -> None:
     ):
         assert counts[label] == stated(f"003.a3.count.{code}")
     assert next(str(r.cells[0]) for r in table.data_rows()) == "1个工作日内答复 (34家)"
-    rows = raw_rows(name)
+    rows = read_seed(name)
     assert str(table.data_rows()[3].cells[1]).split("、") == [
         r["site_name"] for r in rows if r["response_category"] == "no_reply"
     ]
@@ -122,7 +118,7 @@ def test_003_a4_portal_submissions_sorted_per_group() -> None:
     scrambled = sorted(recs, key=lambda r: (r["group_zh"] == "市级部门", r["items_submitted"]))  # type: ignore[operator]
     assert scrambled != recs
     table = portal_submissions_table(scrambled)
-    rows = raw_rows(name)
+    rows = read_seed(name)
     groups = list(dict.fromkeys(r["group_zh"] for r in rows))
     sections = [str(r.cells[0]) for r in table.rows if r.kind == "section"]
     assert sections == ["一、" + groups[0], "二、" + groups[1]]
@@ -150,16 +146,14 @@ def test_003_a4_portal_submissions_sorted_per_group() -> None:
 def test_003_a5_excellent_accounts() -> None:
     name = "003_a5_excellent_accounts.csv"
     table = excellent_accounts_table(records(name, schemas.EXCELLENT_ACCOUNTS))
-    assert _cells(table.data_rows()) == [
-        [r["seq"], r["platform_zh"], r["account_name"]] for r in raw_rows(name)
-    ]
+    assert _cells(table.data_rows()) == _seed_cells(name, "seq", "platform_zh", "account_name")
 
 
 def test_004_a1_opened_accounts() -> None:
     name = "004_a1_unqualified_accounts.csv"
     table = opened_accounts_table(records(name, schemas.OPENED_ACCOUNTS))
     keys = ("seq", "account_name", "opening_entity", "account_type")
-    assert _cells(table.data_rows()) == [[r[k] for k in keys] for r in raw_rows(name)]
+    assert _cells(table.data_rows()) == _seed_cells(name, *keys)
 
 
 def test_004_a2_interaction_by_group() -> None:
@@ -170,7 +164,7 @@ def test_004_a2_interaction_by_group() -> None:
         group_key="site_group_zh",
         name_key="site_name_as_written",
     )
-    rows = raw_rows(name)
+    rows = read_seed(name)
     for row in table.data_rows():
         category, group, names = (str(c) for c in row.cells)
         want = [
@@ -206,21 +200,8 @@ def test_004_a3_ticket_completion() -> None:
         "new_media_tickets",
         "new_media_tickets_closed",
     )
-    want = [[r[k] + ("%" if k.startswith("rect") else "") for k in keys] for r in raw_rows(name)]
+    want = [[r[k] + ("%" if k.startswith("rect") else "") for k in keys] for r in read_seed(name)]
     assert _cells(table.data_rows()) == want
     assert table.total("整改率") == f"{Decimal(str(stated('004.body.completion_rate'))):.2f}%"
     assert table.total("问题总数") == stated("004.a3.total_tickets")
     assert table.total("政务新媒体/已办结") == stated("004.a3.new_media_closed")
-
-
-def test_ticket_counts_from_tickets() -> None:
-    facts = [
-        ("西安市", "gov_website", True),
-        ("西安市", "gov_new_media_account", False),
-        ("宝鸡市", "gov_website", True),
-    ]
-    rows = ticket_counts(facts)
-    table = ticket_completion_table(rows)
-    assert [str(r.cells[1]) for r in table.data_rows()] == ["宝鸡市", "西安市"]
-    assert table.total("整改率") == "66.67%"
-    assert table.total("政务新媒体/问题数量") == 1

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from govwatch.engine.text.checker import TextChecker, default_checker
+from govwatch.engine.text.checker import TextChecker
 
 # shared/ sits beside the repo (tests/engine/text -> parents[3] is the repo root).
 SHARED = Path(__file__).resolve().parents[3] / ".." / "shared"
@@ -12,7 +12,7 @@ SHARED = Path(__file__).resolve().parents[3] / ".." / "shared"
 
 @pytest.fixture(scope="session")
 def checker() -> TextChecker:
-    return default_checker()
+    return TextChecker()
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import sys
@@ -8,25 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from govwatch.cli import COMMANDS, check_text
-from govwatch.cli.base import CommandError
-
-
-def main(argv: list[str]) -> int:
-    """The verb alone, as govwatch.cli.main runs it (other verbs are other modules' business)."""
-    parser = argparse.ArgumentParser(prog="govwatch")
-    sub = parser.add_subparsers(dest="command")
-    check_text.add_parser(sub, "check-text")
-    args = parser.parse_args(argv)
-    try:
-        result: int = args.handler(args)
-        return result
-    except CommandError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return exc.exit_code
+from govwatch.cli import COMMANDS, check_text, main
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """The command as `govwatch` runs it: exit code, stdout, stderr."""
     code = main(argv)
     out, err = capsys.readouterr()
     return code, out, err

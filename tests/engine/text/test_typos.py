@@ -49,17 +49,6 @@ def test_known_words_and_parallel_wording_are_not_typos() -> None:
     assert detector.detect("召开工作部署会议") == []
 
 
-def test_learning_from_site_text_silences_local_terms() -> None:
-    model = small_model()
-    config = TypoConfig(min_word_freq=100, threshold=-5.0, site_word_min_count=3)
-    detector = TypoDetector(model, config=config)
-    assert detector.detect("召开工作布署会议")
-    model.learn("布署村 布署村 布署村 是本地村名")
-    assert TypoDetector(model, config=config).detect("召开工作布署会议") == []
-    # A detector built before the model learnt drops what it cached about the model.
-    assert detector.detect("召开工作布署会议") == []
-
-
 def test_repeated_candidate_is_a_term_of_the_text() -> None:
     detector = TypoDetector(small_model(), config=TOY)
     assert detector.detect("布署会议，布署会议，布署会议") == []

@@ -6,21 +6,20 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from govwatch.engine.interaction.messages import MessageBox
 from govwatch.web.calendars.models import CalendarYear
 from govwatch.web.interaction.services import citizen_messages_import, citizen_messages_tabulate
-from tests.web.interaction import helpers as H
+from tests.helpers import load_demo_registry, write_csv
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_tables_use_the_admin_calendar(tmp_path: Path) -> None:
     """A letter of Friday 6-7 due in 1 working day: 6-11 with 端午, 6-10 if 端午 were worked."""
-    H.load_demo_registry()
-    path = H.write_csv(
+    load_demo_registry()
+    path = write_csv(
         tmp_path / "m.csv",
         ["信件编号", "承办单位", "受理时间", "答复时间"],
         [["D1", "市公安局", "2024-06-07 09:00", "2024-06-11 09:00"]],
@@ -33,18 +32,10 @@ def test_the_tables_use_the_admin_calendar(tmp_path: Path) -> None:
     assert citizen_messages_tabulate(*june, box=box, limit_working_days=1).total.replied_late == 1
 
 
-@pytest.fixture
-def admin_client() -> Client:
-    user = get_user_model().objects.create_superuser("inspector", "", "pw-for-tests")
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_admin_lists_and_searches_imported_records(admin_client: Client, tmp_path: Path) -> None:
-    H.load_demo_registry()
+    load_demo_registry()
     citizen_messages_import(
-        H.write_csv(
+        write_csv(
             tmp_path / "m.csv",
             ["信件编号", "承办单位", "受理时间"],
             [["2024059999", "市应急局", "2024-05-06 09:00"]],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.helpers import write_csv
 from tests.test_cli import govwatch
 from tests.web.interaction import helpers as H
 from tests.web.registry import helpers as R
@@ -21,7 +22,7 @@ ROWS = [
 def test_import_messages_then_table_and_a_bad_file(tmp_path: Path) -> None:
     registry = govwatch(tmp_path, "registry", "import", str(R.base_workbook(tmp_path / "r.xlsx")))
     assert registry.returncode == 0, registry.stderr
-    good = H.write_csv(tmp_path / "m.csv", H.MESSAGE_HEADERS, ROWS)
+    good = write_csv(tmp_path / "m.csv", H.MESSAGE_HEADERS, ROWS)
     scope = ("--scope", "格尔木市人民政府")
 
     dry = govwatch(tmp_path, "interaction", "import-messages", str(good), *scope, "--dry-run")
@@ -49,7 +50,7 @@ def test_import_messages_then_table_and_a_bad_file(tmp_path: Path) -> None:
     )
     assert text.returncode == 0 and "合计\t3\t1\t2\t1\t2024050002；2024050003" in text.stdout
 
-    bad = H.write_csv(
+    bad = write_csv(
         tmp_path / "bad.csv",
         H.MESSAGE_HEADERS,
         [ROWS[0], ["2024050009", "市长信箱", "市星际旅行局", "2024-05-09 09:00", "", ""]],
@@ -77,7 +78,7 @@ def test_import_tests_then_buckets_and_rate(tmp_path: Path) -> None:
         ["K2", "", "开封市公安局网站", "", "", "我要咨询", "问", "2024-02-02 09:00", "是", "",
          "2024-02-09 09:00", "答", ""],
     ]  # fmt: skip
-    path = H.write_csv(tmp_path / "t.csv", H.TEST_HEADERS, rows)
+    path = write_csv(tmp_path / "t.csv", H.TEST_HEADERS, rows)
     imported = govwatch(tmp_path, "interaction", "import-tests", str(path), "--json")
     assert imported.returncode == 0, imported.stderr
     assert json.loads(imported.stdout)["created"] == 2

@@ -24,6 +24,7 @@ from govwatch.web.interaction.models import ConsultationTest
 from govwatch.web.interaction.services import consultation_summary, consultation_tests_import
 from govwatch.web.registry.models import Site
 from govwatch.web.registry.resolver import UnitIndex, UnitLookupError
+from tests.helpers import Cell, load_demo_registry, read_seed, write_csv, write_workbook
 from tests.web.interaction import helpers as H
 
 pytestmark = pytest.mark.django_db
@@ -60,9 +61,9 @@ def seed_workbook(path: Path) -> tuple[Path, dict[str, str]]:
     index = UnitIndex.load()
     kaifeng = index.resolve("开封市人民政府")
     cycles = {bucket: itertools.cycle(p) for bucket, p in PATTERNS.items()}
-    rows: list[list[H.Cell]] = []
+    rows: list[list[Cell]] = []
     expected: dict[str, str] = {}
-    for seed in H.read_seed("003_a3_interaction_response.csv"):
+    for seed in read_seed("003_a3_interaction_response.csv"):
         site = site_of(seed["site_name"], index, kaifeng)
         sent, answered = next(cycles[seed["response_category"]])
         # Half the rows by code, half by name: both identify a site.
@@ -76,11 +77,11 @@ def seed_workbook(path: Path) -> tuple[Path, dict[str, str]]:
     # Sent after the period: must not be counted.
     rows.append(["003-late", "", "开封市公安局", "", "", "我要咨询", "问", T(2024, 2, 26, 9),
                  "是", "", T(2024, 2, 26, 10), "答", ""])  # fmt: skip
-    return H.write_workbook(path, {"咨询测试": (H.TEST_HEADERS, rows)}), expected
+    return write_workbook(path, {"咨询测试": (H.TEST_HEADERS, rows)}), expected
 
 
 def test_seed_003_buckets_and_rates(tmp_path: Path) -> None:
-    H.load_demo_registry()
+    load_demo_registry()
     path, expected = seed_workbook(tmp_path / "tests.xlsx")
     assert len(expected) == 43
     report = consultation_tests_import(path)
@@ -108,7 +109,7 @@ def test_seed_003_buckets_and_rates(tmp_path: Path) -> None:
 
 
 def test_accounts_failed_sends_and_template_replies(tmp_path: Path) -> None:
-    H.load_demo_registry()
+    load_demo_registry()
     rows = [
         ["W1", "", "", "抖音", "兰考市场监管", "私信", "问", "2024-05-06 09:00", "是", "",
          "2024-05-06 17:00", "已收到", "模板"],
@@ -117,7 +118,7 @@ def test_accounts_failed_sends_and_template_replies(tmp_path: Path) -> None:
         ["W3", "", "", "微信", "开封教育体育", "留言", "问", "2024-05-07 09:00", "是", "",
          "2024-05-07 11:00", "答复了问题", "答复"],
     ]  # fmt: skip
-    consultation_tests_import(H.write_csv(tmp_path / "w.csv", H.TEST_HEADERS, rows))
+    consultation_tests_import(write_csv(tmp_path / "w.csv", H.TEST_HEADERS, rows))
     stored = ConsultationTest.objects.get(test_id="W2")
     assert stored.site is None and stored.account is not None
     assert stored.account.name == "开封教育体育" and stored.send_failure_reason == "需实名注册"
@@ -128,10 +129,10 @@ def test_accounts_failed_sends_and_template_replies(tmp_path: Path) -> None:
 
 
 def test_awaiting_reply_is_left_out_as_of_a_moment(tmp_path: Path) -> None:
-    H.load_demo_registry()
+    load_demo_registry()
     rows = [["A1", "bm41020030", "", "", "", "我要咨询", "问", "2024-06-07 09:00", "", "", "", "",
              ""]]  # fmt: skip
-    consultation_tests_import(H.write_csv(tmp_path / "a.csv", H.TEST_HEADERS, rows))
+    consultation_tests_import(write_csv(tmp_path / "a.csv", H.TEST_HEADERS, rows))
     period = (dt.date(2024, 6, 1), dt.date(2024, 6, 30))
     # 端午 6-10: the 5th working day after Friday 6-7 is Monday 6-17, not 6-14.
     waiting = consultation_summary(*period, as_of=T(2024, 6, 17, 18))

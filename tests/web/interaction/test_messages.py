@@ -16,6 +16,7 @@ from govwatch.web.interaction.services import (
     citizen_messages_tabulate,
 )
 from govwatch.web.registry.resolver import UnitIndex
+from tests.helpers import Cell, load_demo_registry, read_seed, write_csv, write_workbook
 from tests.web.interaction import helpers as H
 
 pytestmark = pytest.mark.django_db
@@ -53,11 +54,11 @@ SEEDS = {
 }
 
 
-def seed_rows(seed: str, box_label: str, first_serial: int) -> list[list[H.Cell]]:
+def seed_rows(seed: str, box_label: str, first_serial: int) -> list[list[Cell]]:
     """One row per letter, as a mailbox export holds them (datetime cells, Chinese labels)."""
-    rows: list[list[H.Cell]] = []
+    rows: list[list[Cell]] = []
     serial = first_serial
-    for unit_row in H.read_seed(seed):
+    for unit_row in read_seed(seed):
         for letter in range(int(unit_row["letters_replied"])):
             serial += 1
             received = T(2024, 4 + letter % 3, 1 + serial % 20, 9, 30)
@@ -72,7 +73,7 @@ def seed_rows(seed: str, box_label: str, first_serial: int) -> list[list[H.Cell]
     return rows
 
 
-def noise_rows() -> list[list[H.Cell]]:
+def noise_rows() -> list[list[Cell]]:
     """Rows that must not change the tables: invalid, before the period, another box."""
     return [
         ["X1", "部门留言", "市公安局", T(2024, 5, 6, 9), None, "无效"],
@@ -83,8 +84,8 @@ def noise_rows() -> list[list[H.Cell]]:
 
 @pytest.fixture
 def seed_workbook(tmp_path: Path) -> Path:
-    H.load_demo_registry()
-    return H.write_workbook(
+    load_demo_registry()
+    return write_workbook(
         tmp_path / "messages.xlsx",
         {
             "市长信箱": (H.MESSAGE_HEADERS, seed_rows(*SEEDS[MessageBox.MAYOR_MAILBOX], 0)),
@@ -108,7 +109,7 @@ def test_seed_000_tables_from_an_imported_workbook(
     table = citizen_messages_tabulate(*Q2, box=box, limit_working_days=5)
     index = UnitIndex.load()
     scope = index.resolve(SCOPE)
-    seed_rows_ = H.read_seed(SEEDS[box][0])
+    seed_rows_ = read_seed(SEEDS[box][0])
     expected = {
         index.display[index.resolve(r["department"], scope)]: (
             int(r["letters_received"]),
@@ -131,7 +132,7 @@ def test_reimport_changes_nothing_and_an_answer_updates(
     citizen_messages_import(seed_workbook, scope=SCOPE)
     again = citizen_messages_import(seed_workbook, scope=SCOPE)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 111)
-    answer = H.write_csv(
+    answer = write_csv(
         tmp_path / "answer.csv",
         H.MESSAGE_HEADERS,
         [["2024050010", "市长信箱", "市卫健委", "2024-05-20 10:00", "2024-05-31 11:00", ""]],
@@ -145,8 +146,8 @@ def test_reimport_changes_nothing_and_an_answer_updates(
 
 
 def test_short_and_full_names_reach_one_unit_within_the_scope(tmp_path: Path) -> None:
-    H.load_demo_registry()
-    path = H.write_csv(
+    load_demo_registry()
+    path = write_csv(
         tmp_path / "yj.csv",
         ["信件编号", "承办单位", "受理时间", "答复时间"],
         [

@@ -1,8 +1,7 @@
-"""Builders for new-media web tests: accounts, export files, database snapshots."""
+"""Builders for new-media web tests: accounts, export files, this app's database snapshot."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
@@ -11,19 +10,9 @@ import openpyxl
 from govwatch.engine.clock import BEIJING
 from govwatch.web.newmedia.models import FetchAttempt, Post, PushToken, ReprintTask
 from govwatch.web.registry.models import Account, Unit
-from govwatch.web.registry.services import registry_import
+from tests.helpers import Cell, rows_snapshot
 
-REPO = Path(__file__).resolve().parents[3]
-DEMO = REPO / "demo" / "registry"
-SEEDS = REPO.parent / "shared" / "fixtures" / "seeds"
 EXPORT_HEADERS = ["平台", "账号名称", "发布时间", "标题", "链接", "原创/转发"]
-
-Cell = str | dt.datetime | None
-
-
-def load_demo_registry() -> None:
-    for name in ("units.csv", "sites.csv", "columns.csv", "accounts.csv"):
-        registry_import(DEMO / name)
 
 
 def unit(name: str = "开封市人民政府办公室") -> Unit:
@@ -58,19 +47,5 @@ def write_xlsx(path: Path, headers: list[str], rows: list[list[Cell]]) -> Path:
     return path
 
 
-def write_csv(path: Path, headers: list[str], rows: list[list[str]], encoding: str) -> Path:
-    with path.open("w", encoding=encoding, newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(headers)
-        writer.writerows(rows)
-    return path
-
-
 def snapshot() -> dict[str, list[tuple[tuple[str, str], ...]]]:
-    """Every row of this app as plain values: equal snapshots mean an unchanged database."""
-    return {
-        model.__name__: sorted(
-            tuple(sorted((k, str(v)) for k, v in row.items())) for row in model.objects.values()
-        )
-        for model in (Post, FetchAttempt, PushToken, ReprintTask)
-    }
+    return rows_snapshot(Post, FetchAttempt, PushToken, ReprintTask)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.helpers import write_csv
 from tests.test_cli import govwatch
 from tests.web.newmedia import helpers as H
 from tests.web.registry import helpers as R
@@ -20,7 +21,7 @@ def test_import_activity_and_a_bad_file(tmp_path: Path) -> None:
         for platform, name in (("微信订阅号", "平安格尔木"), ("抖音", "开封市反诈骗中心"))
         for day in (1, 2, 9)
     ]
-    good = H.write_csv(tmp_path / "posts.csv", H.EXPORT_HEADERS, rows, "gbk")
+    good = write_csv(tmp_path / "posts.csv", H.EXPORT_HEADERS, rows, "gbk")
     dry = govwatch(tmp_path, "posts", "import", str(good), "--dry-run")
     assert dry.returncode == 0 and "试运行（未写入）" in dry.stdout, dry.stderr
     real = govwatch(tmp_path, "posts", "import", str(good), "--json")
@@ -38,7 +39,7 @@ def test_import_activity_and_a_bad_file(tmp_path: Path) -> None:
         "尚未采集",
     )
 
-    bad = H.write_csv(tmp_path / "bad.csv", H.EXPORT_HEADERS, [["抖音", "不存在", "x", "", "", ""]], "utf-8")  # fmt: skip
+    bad = write_csv(tmp_path / "bad.csv", H.EXPORT_HEADERS, [["抖音", "不存在", "x", "", "", ""]], "utf-8")  # fmt: skip
     refused = govwatch(tmp_path, "posts", "import", str(bad))
     assert refused.returncode == 2
     assert "未写入任何数据" in refused.stderr and "「bad」第2行「账号名称」列" in refused.stderr

@@ -9,6 +9,7 @@ import pytest
 
 from govwatch.web.newmedia.models import Post
 from govwatch.web.newmedia.services import PostsImportError, posts_import
+from tests.helpers import Cell, write_csv
 from tests.web.newmedia import helpers as H
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def accounts() -> None:
 
 @pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig", "utf-8"])
 def test_csv_in_every_office_encoding_imports_once(tmp_path: Path, encoding: str) -> None:
-    path = H.write_csv(tmp_path / "export.csv", H.EXPORT_HEADERS, ROWS, encoding)
+    path = write_csv(tmp_path / "export.csv", H.EXPORT_HEADERS, ROWS, encoding)
     dry = posts_import(path, dry_run=True)
     assert (dry.rows, dry.new, dry.dry_run) == (4, 4, True)
     assert Post.objects.count() == 0
@@ -50,7 +51,7 @@ def test_csv_in_every_office_encoding_imports_once(tmp_path: Path, encoding: str
 
 def test_xlsx_with_datetime_cells_and_account_id_column(tmp_path: Path) -> None:
     headers = ["平台", "账号ID", "发布时间", "标题", "链接"]
-    rows: list[list[H.Cell]] = [
+    rows: list[list[Cell]] = [
         ["新浪微博", "kfjj2024", dt.datetime(2024, 2, 25, 23, 59), "深夜路况", "https://w/2"],
     ]
     report = posts_import(H.write_xlsx(tmp_path / "e.xlsx", headers, rows))
@@ -71,7 +72,7 @@ def _refused(path: Path) -> list[str]:
 
 def test_unknown_account_refuses_the_whole_file(tmp_path: Path) -> None:
     rows = [*ROWS, ["抖音", "开封发布", "2024-02-25 09:00", "x", "https://d/1", ""]]
-    errors = _refused(H.write_csv(tmp_path / "导出.csv", H.EXPORT_HEADERS, rows, "gbk"))
+    errors = _refused(write_csv(tmp_path / "导出.csv", H.EXPORT_HEADERS, rows, "gbk"))
     assert len(errors) == 1
     assert errors[0].startswith("「导出」第6行「账号名称」列：账号未登记：抖音“开封发布”")
 
@@ -89,7 +90,7 @@ def test_bad_time_refuses_the_whole_file(tmp_path: Path) -> None:
 
 def test_wrong_headers_refuse_the_whole_file(tmp_path: Path) -> None:
     headers = ["平台", "名称", "日期时间", "标题"]
-    errors = _refused(H.write_csv(tmp_path / "e.csv", headers, [r[:4] for r in ROWS], "utf-8"))
+    errors = _refused(write_csv(tmp_path / "e.csv", headers, [r[:4] for r in ROWS], "utf-8"))
     assert [e.split("（")[0] for e in errors] == [
         "「e」第1行「账号」列：缺少必需的列",
         "「e」第1行「发布时间」列：缺少必需的列",
@@ -103,6 +104,6 @@ def test_a_bad_row_after_a_full_batch_still_rolls_back(tmp_path: Path) -> None:
         for i in range(5200)
     ]
     rows.append(["微信公众号", "开封发布", "2024-13-45", "t", "https://a/x", ""])
-    errors = _refused(H.write_csv(tmp_path / "big.csv", H.EXPORT_HEADERS, rows, "utf-8"))
+    errors = _refused(write_csv(tmp_path / "big.csv", H.EXPORT_HEADERS, rows, "utf-8"))
     assert errors == ["「big」第5202行「发布时间」列：发布时间无法识别：“2024-13-45”"]
     assert Post.objects.count() == 0

@@ -30,6 +30,7 @@ from govwatch.web.newmedia.services import (
 )
 from govwatch.web.registry.models import Account, UnitAlias
 from tests.engine.newmedia.feedserver import FeedServer
+from tests.helpers import Cell
 from tests.web.newmedia import helpers as H
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +123,7 @@ def test_bad_account_profile_is_refused_whole(client: Client) -> None:
 def test_export_owner_column_and_id_named_rows_are_sightings(tmp_path: Path) -> None:
     account = H.account("开封发布", platform_id="gh_kf001", ingestion_source="export_file")
     headers = ["平台", "账号ID", "账号名称", "认证主体", "发布时间", "标题", "链接"]
-    rows: list[list[H.Cell]] = [
+    rows: list[list[Cell]] = [
         ["微信", "gh_kf001", "开封发布", "开封市人民政府办公室", "2024-03-01 09:00", "甲", "https://e/1"],
         ["微信", "gh_kf001", "开封城事", "开封城事文化传媒", "2024-03-05 09:00", "乙", "https://e/2"],
     ]  # fmt: skip
@@ -154,7 +155,7 @@ def test_sighting_before_the_point_wins_else_the_first_after() -> None:
 
 def test_every_post_is_checked_and_serious_errors_veto_the_account(tmp_path: Path) -> None:
     account = H.account("开封发布", ingestion_source="export_file")
-    rows: list[list[H.Cell]] = [
+    rows: list[list[Cell]] = [
         ["微信", "开封发布", "2024-03-02 09:00", "新疆自治区代表团来汴考察", "https://e/1", "原创"],
         ["微信", "开封发布", "2024-03-03 09:00", "弘扬中华优秀传统文化", "https://e/2", "原创"],
         # Before the period: its error is not this period's problem.
@@ -180,7 +181,7 @@ def test_every_post_is_checked_and_serious_errors_veto_the_account(tmp_path: Pat
 
 def test_check_text_again_after_the_rules_change(tmp_path: Path) -> None:
     account = H.account("开封发布", ingestion_source="export_file")
-    rows: list[list[H.Cell]] = [
+    rows: list[list[Cell]] = [
         ["微信", "开封发布", "2024-03-02 09:00", "新疆自治区代表团来汴考察", "https://e/1", "原创"]
     ]
     posts_import(H.write_xlsx(tmp_path / "e.xlsx", H.EXPORT_HEADERS, rows))
@@ -197,7 +198,7 @@ def test_cli_check_text_prints_counts(tmp_path: Path, capsys: pytest.CaptureFixt
     from govwatch.cli import main
 
     H.account("开封发布", ingestion_source="export_file")
-    rows: list[list[H.Cell]] = [
+    rows: list[list[Cell]] = [
         ["微信", "开封发布", "2024-03-02 09:00", "新疆自治区代表团来汴考察", "https://e/1", "原创"]
     ]
     posts_import(H.write_xlsx(tmp_path / "e.xlsx", H.EXPORT_HEADERS, rows))

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
-from typing import Any
-
-import openpyxl
 
 from govwatch.web.registry.models import Account, Column, Site, Unit, UnitAlias
+from tests.helpers import rows_snapshot, write_workbook
 
 UNIT_HEADERS = [
     "单位名称",
@@ -49,45 +45,15 @@ BASE_SITES = [
 ]  # fmt: skip
 
 BASE_COLUMNS = [
-    [
-        "6328010001",
-        "本地要闻",
-        "http://www.geermu.gov.cn/bdyw/",
-        "动态要闻类",
-        "格尔木市人民政府",
-        "",
-    ],
+    ["6328010001", "本地要闻", "http://www.geermu.gov.cn/bdyw/", "动态要闻类", "格尔木市人民政府", ""],
     ["6328010001", "通知公告", "http://www.geermu.gov.cn/tzgg/", "通知公告政策文件类", "", "30"],
-]
+]  # fmt: skip
 
 BASE_ACCOUNTS = [
     ["微信订阅号", "平安格尔木", "gh_0001", "格尔木市公安局", "格尔木市人民政府", "正常运行", "是", "", "", "是"],
     ["抖音", "开封市反诈骗中心", "", "开封市公安局", "", "正常运行", "否", "订阅源",
      "http://127.0.0.1:9/feed.xml", "否"],
 ]  # fmt: skip
-
-
-def write_csv(
-    path: Path, headers: list[str], rows: list[list[str]], encoding: str = "utf-8"
-) -> Path:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    path.write_bytes(buffer.getvalue().encode(encoding))
-    return path
-
-
-def write_workbook(path: Path, sheets: dict[str, tuple[list[str], list[list[str]]]]) -> Path:
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for title, (headers, rows) in sheets.items():
-        sheet = workbook.create_sheet(title)
-        sheet.append(headers)
-        for row in rows:
-            sheet.append(row)
-    workbook.save(path)
-    return path
 
 
 def base_workbook(path: Path) -> Path:
@@ -102,11 +68,5 @@ def base_workbook(path: Path) -> Path:
     )
 
 
-def snapshot() -> dict[str, list[Any]]:
-    """Every registry row as plain values: equal snapshots mean an unchanged database."""
-    return {
-        model.__name__: sorted(
-            (tuple(sorted((k, str(v)) for k, v in row.items())) for row in model.objects.values()),
-        )
-        for model in (Unit, UnitAlias, Site, Column, Account, Column.responsible_units.through)
-    }
+def snapshot() -> dict[str, list[tuple[tuple[str, str], ...]]]:
+    return rows_snapshot(Unit, UnitAlias, Site, Column, Account, Column.responsible_units.through)

@@ -14,13 +14,9 @@ from tests.web.registry import helpers as H
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(tmp_path: Path) -> Client:
+@pytest.fixture(autouse=True)
+def _registry(tmp_path: Path) -> None:
     registry_import(H.base_workbook(tmp_path / "r.xlsx"))
-    user = get_user_model().objects.create_superuser("inspector", "", "pw-for-tests")
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize(
@@ -52,8 +48,7 @@ def test_filters_and_change_form(admin_client: Client) -> None:
     assert form.status_code == 200 and "主办单位" in form.content.decode()
 
 
-def test_outsider_sees_nothing(tmp_path: Path) -> None:
-    registry_import(H.base_workbook(tmp_path / "r.xlsx"))
+def test_outsider_sees_nothing() -> None:
     anonymous = Client().get("/admin/registry/site/")
     assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]
     outsider = get_user_model().objects.create_user("outsider", "", "pw-for-tests")

@@ -14,6 +14,7 @@ from govwatch.web.registry.services import (
     registry_import,
     unit_resolve,
 )
+from tests.helpers import write_csv, write_workbook
 from tests.web.registry import helpers as H
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,7 @@ def test_reimport_updates_by_natural_key(tmp_path: Path) -> None:
     account = list(H.BASE_ACCOUNTS[1])
     account[2] = "dy_123"  # the id becomes known: same account, not a new one
     account[9] = "是"
-    path = H.write_workbook(
+    path = write_workbook(
         tmp_path / "update.xlsx",
         {"网站": (H.SITE_HEADERS, [site]), "账号": (H.ACCOUNT_HEADERS, [account])},
     )
@@ -135,7 +136,7 @@ def test_unit_renamed_keeps_identity_through_alias(tmp_path: Path) -> None:
     original = Unit.objects.get(name="格尔木市人力资源和社会保障局")
     rows = [["市人力资源和社会保障局", "市人社局", "格尔木市人民政府", "县级", "部门", "", "", ""]]
     # The file names the unit by an alias: that is the same unit, renamed.
-    registry_import(H.write_csv(tmp_path / "u.csv", H.UNIT_HEADERS, rows), scope=None)
+    registry_import(write_csv(tmp_path / "u.csv", H.UNIT_HEADERS, rows), scope=None)
     renamed = Unit.objects.get(pk=original.pk)
     assert renamed.name == "市人力资源和社会保障局"
     assert Unit.objects.count() == 7
@@ -146,7 +147,7 @@ def test_parent_may_come_after_child_in_the_sheet(tmp_path: Path) -> None:
         ["某县农业局", "", "某县人民政府", "县级", "部门", "", "", ""],
         ["某县人民政府", "县政府", "", "县级", "政府", "", "", ""],
     ]
-    registry_import(H.write_csv(tmp_path / "u.csv", H.UNIT_HEADERS, rows))
+    registry_import(write_csv(tmp_path / "u.csv", H.UNIT_HEADERS, rows))
     assert Unit.objects.get(name="某县农业局").parent.name == "某县人民政府"
 
 
@@ -155,7 +156,7 @@ def test_site_without_public_services_round_trips(tmp_path: Path) -> None:
     assert Site.objects.get(site_code="bm41000001").has_public_services  # empty column = 是
     headers = [*H.SITE_HEADERS, "提供办事服务"]
     row = [*H.BASE_SITES[1], "否"]
-    registry_import(H.write_csv(tmp_path / "s.csv", headers, [row]))
+    registry_import(write_csv(tmp_path / "s.csv", headers, [row]))
     assert not Site.objects.get(site_code="bm41000001").has_public_services
     out = tmp_path / "sites.csv"
     registry_export(out, "sites")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -47,3 +48,34 @@ def test_scan_tasks_store_runs(tmp_path: Path, settings) -> None:
     # The scheduler `govwatch scan` uses: one crawl-state file per site, named by its code.
     state = sorted(p.name for p in (tmp_path / "state").glob("*.sqlite3"))
     assert state == sorted(f"{code}.sqlite3" for code in codes)
+
+
+def test_govwatch_scan_distribute_sends_one_task_per_site(
+    tmp_path: Path, settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`govwatch scan --distribute` is how the product hands sites to the workers."""
+    from govwatch.cli import main
+
+    settings.GOVWATCH_CRAWL_STATE_DIR = tmp_path / "state"
+    farm = build_farm(7)
+    for path in write_farm_registry(farm.sites, tmp_path / "registry"):
+        registry_import(path)
+    codes = [site_code(s["code"]) for s in farm.sites[:2]]
+    argv = ["scan", "--distribute", "--date", farm.scan_date.isoformat(), "--json"]
+    argv += [arg for code in codes for arg in ("--site", code)]
+    if not django_settings.CELERY_BROKER_URL:
+        assert main(argv) == 2
+        assert "CELERY_BROKER_URL" in capsys.readouterr().err
+        assert not ScanRun.objects.exists()
+        return
+    from celery.contrib.testing.worker import start_worker
+
+    with FarmServer(farm) as server:
+        settings.GOVWATCH_ALLOW_HOSTS = ["127.0.0.0/8"]
+        settings.GOVWATCH_RESOLVE = [f"{host}={target}" for host, target in server.host_map()]
+        app.conf.task_always_eager = False
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            assert main(argv) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert sorted(run["site"] for run in printed) == sorted(codes)
+    assert ScanRun.objects.filter(site__site_code__in=codes).count() == len(codes)

@@ -1,16 +1,9 @@
-"""Builders for statistics tests: the demo registry, the seed fixtures and snapshots."""
+"""Builders for statistics tests: the seed tables imported, seed copies, snapshots."""
 
 from __future__ import annotations
 
-import csv
-import json
-from functools import cache
 from pathlib import Path
-from typing import Any
 
-import pytest
-
-from govwatch.web.registry.services import registry_import
 from govwatch.web.statistics.models import (
     QuotaAssignment,
     QuotaClass,
@@ -18,10 +11,7 @@ from govwatch.web.statistics.models import (
     StatisticsRow,
     VerdictOverride,
 )
-
-REPO = Path(__file__).resolve().parents[3]
-DEMO = REPO / "demo" / "registry"
-SEEDS = REPO.parent / "shared" / "fixtures" / "seeds"
+from tests.helpers import read_seed, rows_snapshot, write_csv
 
 GOLMUD = "格尔木市人民政府"
 KAIFENG = "开封市人民政府"
@@ -41,50 +31,6 @@ SEED_IMPORTS = [
 ]
 
 
-def seed_path(name: str) -> Path:
-    path = SEEDS / name
-    if not path.is_file():
-        pytest.skip(f"共享种子数据不存在：{path}（需要 shared/ 与仓库并列）")
-    return path
-
-
-def read_seed(name: str) -> list[dict[str, str]]:
-    with seed_path(name).open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-@cache
-def _expected() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(seed_path("expected.json").read_text(encoding="utf-8"))
-    return data
-
-
-def expected() -> dict[str, Any]:
-    return _expected()
-
-
-def stated(check_id: str) -> Any:
-    """The figure a seed states for one check of expected.json (never its verdict)."""
-    for document in expected()["documents"].values():
-        for check in document["checks"]:
-            if check["id"] == check_id:
-                return check["stated"]["value"]
-    raise KeyError(check_id)
-
-
-def load_demo_registry() -> None:
-    for name in ("units.csv", "sites.csv", "columns.csv", "accounts.csv"):
-        registry_import(DEMO / name)
-
-
-def write_csv(path: Path, headers: list[str], rows: list[list[str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(headers)
-        writer.writerows(rows)
-    return path
-
-
 def copy_seed(name: str, path: Path, change: dict[tuple[int, str], str] | None = None) -> Path:
     """A seed file with some cells changed: {(index of data row, column): new text}."""
     rows = read_seed(name)
@@ -95,10 +41,6 @@ def copy_seed(name: str, path: Path, change: dict[tuple[int, str], str] | None =
 
 
 def snapshot() -> dict[str, list[tuple[tuple[str, str], ...]]]:
-    """Every statistics row as plain values: equal snapshots mean an unchanged database."""
-    return {
-        model.__name__: sorted(
-            tuple(sorted((k, str(v)) for k, v in row.items())) for row in model.objects.values()
-        )
-        for model in (StatisticsBatch, StatisticsRow, QuotaClass, QuotaAssignment, VerdictOverride)
-    }
+    return rows_snapshot(
+        StatisticsBatch, StatisticsRow, QuotaClass, QuotaAssignment, VerdictOverride
+    )

@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from govwatch.web.registry.services import unit_resolve
 from govwatch.web.statistics.models import StatisticsBatch, VerdictOverride
 from govwatch.web.statistics.services import statistics_import
+from tests.helpers import load_demo_registry, seed_path
 from tests.web.statistics import helpers as H
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client() -> Client:
-    user = get_user_model().objects.create_superuser("inspector", "", "pw-for-tests")
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_override_needs_a_reason_and_records_the_decider(admin_client: Client) -> None:
-    H.load_demo_registry()
+    load_demo_registry()
     unit = unit_resolve("市民政局", H.GOLMUD)
     form = {"unit": str(unit.pk), "period": "2024-05~2024-06", "qualified": "on"}
     blank = admin_client.post("/admin/statistics/verdictoverride/add/", {**form, "reason": " "})
@@ -38,9 +30,9 @@ def test_override_needs_a_reason_and_records_the_decider(admin_client: Client) -
 
 
 def test_batches_show_their_rows_read_only(admin_client: Client) -> None:
-    H.load_demo_registry()
+    load_demo_registry()
     statistics_import(
-        H.seed_path("000_a1_office_system_usage.csv"),
+        seed_path("000_a1_office_system_usage.csv"),
         "office_documents",
         period="2024Q2",
         scope=H.GOLMUD,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.helpers import DEMO, seed_path
 from tests.test_cli import govwatch
 from tests.web.statistics import helpers as H
 
@@ -12,9 +13,9 @@ from tests.web.statistics import helpers as H
 
 
 def test_import_table_check_workbook_and_a_bad_file(tmp_path: Path) -> None:
-    registry = govwatch(tmp_path, "registry", "import", str(H.DEMO / "units.csv"))
+    registry = govwatch(tmp_path, "registry", "import", str(DEMO / "units.csv"))
     assert registry.returncode == 0, registry.stderr
-    a1 = str(H.seed_path("000_a1_office_system_usage.csv"))
+    a1 = str(seed_path("000_a1_office_system_usage.csv"))
     common = ("--kind", "office_documents", "--period", "2024Q2", "--scope", H.GOLMUD)
 
     dry = govwatch(tmp_path, "stats", "import", a1, *common, "--dry-run")
@@ -50,7 +51,7 @@ def test_import_table_check_workbook_and_a_bad_file(tmp_path: Path) -> None:
 
 
 def test_check_exits_1_on_broken_cross_totals(tmp_path: Path) -> None:
-    s4 = H.seed_path("001_s4_review_litigation.csv")
+    s4 = seed_path("001_s4_review_litigation.csv")
     good = govwatch(tmp_path, "stats", "import", str(s4), "--kind", "disclosure_s4",
                     "--period", "2024")  # fmt: skip
     assert good.returncode == 0, good.stderr

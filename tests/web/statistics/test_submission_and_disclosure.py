@@ -15,6 +15,7 @@ from govwatch.web.statistics.services import (
     statistics_table,
     submission_scores,
 )
+from tests.helpers import expected, load_demo_registry, read_seed, seed_path, stated
 from tests.web.statistics import helpers as H
 
 pytestmark = pytest.mark.django_db
@@ -34,9 +35,9 @@ OVERRIDES = {
 @pytest.fixture
 def scored() -> None:
     """Demo registry, the 002 table, and the quota classes A/B/C of the seed as admin data."""
-    H.load_demo_registry()
-    statistics_import(H.seed_path(SUBMISSIONS), "submissions", period=PERIOD, scope=H.GOLMUD)
-    for rule in H.expected()["documents"]["002"]["rules"]:
+    load_demo_registry()
+    statistics_import(seed_path(SUBMISSIONS), "submissions", period=PERIOD, scope=H.GOLMUD)
+    for rule in expected()["documents"]["002"]["rules"]:
         if rule["type"] != "quota":
             continue
         quota = QuotaClass.objects.create(
@@ -60,7 +61,7 @@ def _override_all() -> None:
 
 def test_points_equal_the_seed_for_all_34_units(scored: None) -> None:
     scores = {s.unit: s for s in submission_scores(PERIOD)}
-    rows = H.read_seed(SUBMISSIONS)
+    rows = read_seed(SUBMISSIONS)
     assert len(scores) == len(rows) == 34
     for row in rows:
         score = scores[row["unit"]]
@@ -69,7 +70,7 @@ def test_points_equal_the_seed_for_all_34_units(scored: None) -> None:
 
 
 def test_rule_alone_misses_exactly_the_five_and_overrides_restore_the_seed(scored: None) -> None:
-    rows = H.read_seed(SUBMISSIONS)
+    rows = read_seed(SUBMISSIONS)
     before = {s.unit: s.qualified for s in submission_scores(PERIOD)}
     differ = {r["unit"] for r in rows if before[r["unit"]] != (r["qualified"] == "yes")}
     assert differ == set(OVERRIDES)
@@ -87,12 +88,12 @@ def test_rule_alone_misses_exactly_the_five_and_overrides_restore_the_seed(score
 def test_submission_table_from_the_database_equals_the_seed(scored: None) -> None:
     _override_all()
     table = statistics_table("submissions", PERIOD)
-    rows = H.read_seed(SUBMISSIONS)
+    rows = read_seed(SUBMISSIONS)
     columns = [k for k in rows[0] if k not in ("seq", "unit", "qualified", "qualified_zh")]
     want = [[r["seq"], r["unit"], *(r[k] for k in columns), r["qualified_zh"]] for r in rows]
     assert [[str(c) for c in row.cells] for row in table.data_rows()] == want
     for offset, key in enumerate(columns, start=2):
-        assert table.total_row().cells[offset] == H.stated(f"002.total.{key}"), key  # type: ignore[union-attr]
+        assert table.total_row().cells[offset] == stated(f"002.total.{key}"), key  # type: ignore[union-attr]
 
 
 def test_override_needs_a_reason(scored: None) -> None:
@@ -110,7 +111,7 @@ def _import_disclosure(s3: Path | None = None) -> None:
         ("001_s3_applications.csv", "disclosure_s3"),
         ("001_s4_review_litigation.csv", "disclosure_s4"),
     ):
-        path = s3 if (s3 is not None and kind == "disclosure_s3") else H.seed_path(name)
+        path = s3 if (s3 is not None and kind == "disclosure_s3") else seed_path(name)
         statistics_import(path, kind, period="2024")
 
 
@@ -120,7 +121,7 @@ def test_disclosure_cross_totals_pass_on_the_seed() -> None:
 
 
 def test_disclosure_cross_totals_fail_naming_both_numbers(tmp_path: Path) -> None:
-    rows = H.read_seed("001_s3_applications.csv")
+    rows = read_seed("001_s3_applications.csv")
     at = next(i for i, r in enumerate(rows) if r["item_code"] == "4")
     # Carried over 3 instead of 1 for natural persons; the row's total column left at 1.
     broken = H.copy_seed(
@@ -142,10 +143,10 @@ def test_narrative_figures_against_the_tables() -> None:
 
     _import_disclosure()
     narrative = DisclosureNarrative(
-        applications_received=H.stated("001.body.applications_received"),
-        review_cases=H.stated("001.body.review_cases"),
-        litigation_cases=H.stated("001.body.litigation_cases"),
-        normative_documents_issued=H.stated("001.body.normative_documents"),
+        applications_received=stated("001.body.applications_received"),
+        review_cases=stated("001.body.review_cases"),
+        litigation_cases=stated("001.body.litigation_cases"),
+        normative_documents_issued=stated("001.body.normative_documents"),
     )
     found = disclosure_check("2024", narrative)
     assert {f.ref: (f.stated, f.computed) for f in found} == {

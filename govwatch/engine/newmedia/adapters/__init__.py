@@ -1,17 +1,6 @@
-"""Post adapters: feeds (RSS/Atom/JSON Feed), platform export files, push payloads.
+"""Post adapters: feeds (RSS/Atom/JSON Feed) and push payloads.
 
-Every adapter turns bytes into a ``Batch`` of ``Post`` values plus the rows it had to
-reject (with a Chinese reason); none of them raises on bad content row by row.
+Each turns bytes into a ``Batch`` of ``Post`` values plus the items it had to reject
+(with a Chinese reason); none of them raises on bad content item by item. Export files
+are read by the web layer's streaming importer (``web/newmedia/importing.py``).
 """
-
-from govwatch.engine.newmedia.adapters.base import (
-    Adapter,
-    Batch,
-    Post,
-    Rejected,
-    Source,
-    dedupe,
-    normalize_platform,
-)
-
-__all__ = ["Adapter", "Batch", "Post", "Rejected", "Source", "dedupe", "normalize_platform"]

@@ -1,4 +1,4 @@
-"""The one interface behind the post adapters, and the ``Post`` value they produce.
+"""The ``Post`` value the feed and push adapters produce, and its identity.
 
 A post is identified once: by platform + the platform's post id when the source gives
 one, otherwise by its normalised URL + publication time, otherwise by account + time +
@@ -12,7 +12,6 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 from govwatch.engine.checks.inputs import Platform
@@ -124,14 +123,6 @@ class Source:
     account_id: str = ""
     platform: Platform | None = None
     url: str = ""
-
-
-class Adapter(Protocol):
-    """What every adapter module offers: bytes in, posts and rejected rows out."""
-
-    kind: str
-
-    def parse(self, data: bytes, source: Source) -> Batch: ...
 
 
 def dedupe(posts: Iterable[Post], seen: set[str] | None = None) -> list[Post]:

@@ -10,7 +10,6 @@ attempt, good or bad, becomes a ``FetchAttempt`` for the source's health record.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -190,13 +189,6 @@ def parse_feed(data: bytes, source: Source) -> Batch:
     return Batch(posts=posts, rejected=rejected, profile=profile)
 
 
-class FeedAdapter:
-    kind = "feed"
-
-    def parse(self, data: bytes, source: Source) -> Batch:
-        return parse_feed(data, source)
-
-
 @dataclass(frozen=True, slots=True)
 class FeedOutcome:
     source_id: str
@@ -220,10 +212,3 @@ async def fetch_feed(fetcher: Fetcher, source: Source, now: datetime) -> FeedOut
             source.source_id, FetchAttempt(now, False, exc.reason, result.status, str(exc)), Batch()
         )
     return FeedOutcome(source.source_id, FetchAttempt(now, True, "", result.status, ""), batch)
-
-
-async def fetch_feeds(
-    fetcher: Fetcher, sources: Iterable[Source], now: datetime
-) -> list[FeedOutcome]:
-    """All feeds at once; the fetcher's own limits keep per-host politeness."""
-    return list(await asyncio.gather(*(fetch_feed(fetcher, s, now) for s in sources)))

@@ -133,15 +133,3 @@ def _profile(raw: Any) -> AccountProfile | None:
         raise PushPayloadError("account_profile 应为对象，name 与 owner 为字符串")
     name, owner = raw.get("name", "").strip()[:200], raw.get("owner", "").strip()[:200]
     return AccountProfile(name, owner) if name or owner else None
-
-
-class PushAdapter:
-    """The ``Adapter`` form: the token travels inside the payload."""
-
-    kind = "push"
-
-    def __init__(self, expected_token: str) -> None:
-        self._expected = expected_token
-
-    def parse(self, data: bytes, source: Source) -> Batch:
-        return parse_payload(data, source, self._expected)
