@@ -52,11 +52,7 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
         expect_verdict="unqualified",
     ),
     DemoAccount(
-        "示范文旅",
-        "抖音",
-        "/feeds/wenlv.xml",
-        "示范文旅发布的抖音",
-        expect_codes=("NMA007",),
+        "示范文旅", "抖音", "/feeds/wenlv.xml", "示范文旅发布的抖音", expect_codes=("NMA007",)
     ),
     DemoAccount(
         "示范教育",

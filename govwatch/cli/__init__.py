@@ -64,10 +64,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = ChineseArgumentParser(
-        prog="govwatch",
-        description="govwatch 政务网站与新媒体监管平台",
-    )
+    parser = ChineseArgumentParser(prog="govwatch", description="govwatch 政务网站与新媒体监管平台")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for verb, module_name in sorted(COMMANDS.items()):

@@ -31,9 +31,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: s
     parser.add_argument("file", nargs="?", default="-", help="要检查的文件，默认读标准输入")
     parser.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     parser.add_argument(
-        "--fail-on",
-        choices=SEVERITIES,
-        help="存在该严重程度及以上的问题时以退出码 1 结束",
+        "--fail-on", choices=SEVERITIES, help="存在该严重程度及以上的问题时以退出码 1 结束"
     )
     parser.add_argument(
         "--rules", action="append", type=Path, default=[], help="追加规范表述规则（yaml/csv）"

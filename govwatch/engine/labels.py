@@ -13,11 +13,7 @@ SEVERITY_ZH: dict[str, str] = {
     "info": "提示",
 }
 
-VERDICT_ZH: dict[str, str] = {
-    "qualified": "合格",
-    "unqualified": "不合格",
-    "unknown": "无法判定",
-}
+VERDICT_ZH: dict[str, str] = {"qualified": "合格", "unqualified": "不合格", "unknown": "无法判定"}
 
 LINK_OUTCOME_ZH: dict[str, str] = {
     "ok": "正常",

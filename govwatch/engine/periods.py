@@ -39,10 +39,7 @@ def _single(label: str, kind_zh: str = "统计期") -> tuple[dt.date, dt.date]:
         return (
             (dt.date(year, 1, 1), dt.date(year, 6, 30))
             if half == 1
-            else (
-                dt.date(year, 7, 1),
-                dt.date(year, 12, 31),
-            )
+            else (dt.date(year, 7, 1), dt.date(year, 12, 31))
         )
     if m := _MONTH.match(label):
         year, month = int(m[1]), int(m[2])

@@ -20,11 +20,7 @@ from pathlib import Path
 
 import chinese_calendar
 
-from govwatch.engine.calendars import (
-    YearArrangement,
-    load_arrangements,
-    shipped_calendar_files,
-)
+from govwatch.engine.calendars import YearArrangement, load_arrangements, shipped_calendar_files
 from govwatch.engine.clock import BEIJING
 
 PACKAGE_SOURCE = f"chinesecalendar {chinese_calendar.__version__}"
@@ -166,8 +162,6 @@ def add_working_days(
 
 
 def working_days_between(
-    start: dt.date | dt.datetime,
-    end: dt.date | dt.datetime,
-    calendar: WorkCalendar | None = None,
+    start: dt.date | dt.datetime, end: dt.date | dt.datetime, calendar: WorkCalendar | None = None
 ) -> int:
     return (calendar or default_calendar()).working_days_between(start, end)

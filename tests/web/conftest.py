@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
+
+from demo.farm import Farm, build_farm
+from demo.farm_registry import write_farm_registry
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -24,3 +29,15 @@ def admin_client(db: None) -> Client:
     client = Client()
     client.force_login(get_user_model().objects.create_superuser("inspector", "", "pw-for-tests"))
     return client
+
+
+@pytest.fixture
+def farm(tmp_path: Path, settings: Any) -> Farm:
+    """The demo farm (seed 7) in the registry; crawl state under tmp_path."""
+    from govwatch.web.registry.services import registry_import
+
+    settings.GOVWATCH_CRAWL_STATE_DIR = tmp_path / "state"
+    built = build_farm(7)
+    for path in write_farm_registry(built.sites, tmp_path / "registry"):
+        registry_import(path)
+    return built

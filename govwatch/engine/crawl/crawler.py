@@ -10,13 +10,7 @@ from typing import Any
 
 from govwatch.engine.crawl.frontier import RESOURCE_EXTENSIONS, Frontier, extension
 from govwatch.engine.crawl.linkcheck import classify
-from govwatch.engine.crawl.models import (
-    ColumnSpec,
-    LinkOutcome,
-    PageFailure,
-    ScanConfig,
-    SiteSpec,
-)
+from govwatch.engine.crawl.models import ColumnSpec, LinkOutcome, PageFailure, ScanConfig, SiteSpec
 from govwatch.engine.crawl.state import CheckRecord, PageRecord, StateStore
 from govwatch.engine.crawl.textscan import (
     ATTACHMENT_MAX_CHARS,
@@ -385,11 +379,7 @@ class SiteCrawler:
     # --- attachments: the content checks on the text of the site's own documents ---
 
     def _is_text_attachment(
-        self,
-        url: str,
-        result: FetchResult,
-        outcome: LinkOutcome,
-        attachment: dict[str, Any] | None,
+        self, url: str, result: FetchResult, outcome: LinkOutcome, attachment: dict[str, Any] | None
     ) -> bool:
         if outcome is not LinkOutcome.OK or host_of(result.final_url) not in self.data.hosts:
             return False

@@ -99,11 +99,7 @@ async def scan_site_async(
         data.list_digests[c.url] for c in column_results if c.url in data.list_digests
     ]
     facts = extract_site_facts(
-        data.list_digests.get(data.home),
-        home,
-        data.hosts,
-        site.business_systems,
-        column_digests,
+        data.list_digests.get(data.home), home, data.hosts, site.business_systems, column_digests
     )
     stats = ScanStats(
         pages_fetched=counters.pages_fetched,

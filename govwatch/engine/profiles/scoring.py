@@ -1,6 +1,6 @@
 """Verdicts (合格/不合格/无法判定) and scores of one site or one account under a profile.
 
-Procedure (国办秘函〔2019〕19号 指标说明, reference/indicators.md §1.1), in order:
+Procedure (国办秘函〔2019〕19号 指标说明, docs/official_rules.md §1.1), in order:
 
 1. nothing observed (no scan in the period; an account with no source and no posts)
    ⇒ 无法判定;
@@ -66,11 +66,6 @@ class Verdict:
     @property
     def verdict_zh(self) -> str:
         return VERDICT_ZH[self.verdict]
-
-    @property
-    def qualified(self) -> bool | None:
-        """Pass or fail once decided; None when 无法判定."""
-        return None if self.verdict == "unknown" else self.verdict == "qualified"
 
     @property
     def findings(self) -> tuple[Finding, ...]:

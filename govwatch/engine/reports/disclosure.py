@@ -12,13 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from govwatch.engine.reports.consistency import (
-    Inconsistency,
-    Rows,
-    StatedCount,
-    Statement,
-    Sum,
-)
+from govwatch.engine.reports.consistency import Inconsistency, Rows, StatedCount, Statement, Sum
 from govwatch.engine.reports.records import Record, RecordSchema, count, text
 from govwatch.engine.reports.tables import Table, TableRow
 from govwatch.engine.rows import Field

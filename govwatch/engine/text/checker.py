@@ -136,11 +136,7 @@ class TextChecker:
         yield from near_miss_entries(terms, default_confusion(), known.__contains__)
 
     def check(
-        self,
-        text: str,
-        *,
-        site: str | None = None,
-        dismissed: frozenset[str] = frozenset(),
+        self, text: str, *, site: str | None = None, dismissed: frozenset[str] = frozenset()
     ) -> list[TextHit]:
         hits = list(scan_privacy(text)) if self.config.privacy else []
         shown = mask_spans(text, hits)

@@ -145,9 +145,7 @@ def one_char_variants(term: str, confusion: ConfusionSets) -> Iterator[tuple[str
 
 
 def near_miss_entries(
-    terms: Iterable[CanonicalTerm],
-    confusion: ConfusionSets,
-    is_known: Callable[[str], bool],
+    terms: Iterable[CanonicalTerm], confusion: ConfusionSets, is_known: Callable[[str], bool]
 ) -> Iterator[tuple[str, NearMiss]]:
     """Near misses of every term of >= 4 chars, minus those that are real terms or words."""
     term_list = list(terms)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from govwatch.engine.findings import Finding
-from govwatch.engine.labels import FINDING_STATE_ZH, SEVERITY_ZH, VERDICT_ZH, choices
+from govwatch.engine.labels import FINDING_STATE_ZH, VERDICT_ZH, choices
 from govwatch.web.registry.models import Account, Site, Unit
-from govwatch.web.scans.models import ScanRun
+from govwatch.web.scans.models import FindingRecord, ScanRun
 
 SCOPES = [("all", "全部登记对象"), ("region", "指定地区"), ("sample", "随机抽查")]
 VERDICTS = choices(VERDICT_ZH)
@@ -68,16 +67,8 @@ class InspectionResult(models.Model):
         return f"{target}：{self.get_verdict_display()}"
 
 
-class InspectionFinding(models.Model):
+class InspectionFinding(FindingRecord):
     result = models.ForeignKey(InspectionResult, on_delete=models.CASCADE, related_name="findings")
-    code = models.CharField("指标代码", max_length=10)
-    slug = models.CharField("指标", max_length=80)
-    severity = models.CharField("性质", max_length=20, choices=choices(SEVERITY_ZH))
-    target_kind = models.CharField("对象类型", max_length=20)
-    target_id = models.CharField("对象", max_length=2000)
-    message = models.TextField("问题描述")
-    evidence = models.JSONField("证据", default=dict)
-    points = models.FloatField("扣分", default=0)
     state = models.CharField("状态", max_length=20, choices=FINDING_STATES, default="open")
     state_reason = models.CharField("理由", max_length=500, blank=True)
 
@@ -85,22 +76,6 @@ class InspectionFinding(models.Model):
         verbose_name = "检查问题"
         verbose_name_plural = "检查问题"
         ordering = ["result", "code", "target_id"]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.message[:40]}"
-
-    def to_finding(self) -> Finding:
-        """The engine's value, for scoring and for the indicator's title."""
-        return Finding(
-            code=self.code,
-            slug=self.slug,
-            target_kind=self.target_kind,  # type: ignore[arg-type]
-            target_id=self.target_id,
-            severity=self.severity,  # type: ignore[arg-type]
-            message_zh=self.message,
-            evidence=self.evidence,
-            points=self.points,
-        )
 
 
 class Waiver(models.Model):

@@ -14,11 +14,10 @@ from collections.abc import Iterator, Sequence
 from django.conf import settings
 from django.db import transaction
 
-from govwatch.engine.checks.inputs import CheckContext
-from govwatch.engine.clock import day_end
 from govwatch.engine.findings import Finding
 from govwatch.engine.periods import Period, PeriodError, period_parse
 from govwatch.engine.profiles import Profile, Verdict, run_checks, score_account, score_site
+from govwatch.web.calendars.services import work_calendar_load
 from govwatch.web.config.engine import check_context, profile_load
 from govwatch.web.inspections.models import (
     COUNTING,
@@ -28,7 +27,6 @@ from govwatch.web.inspections.models import (
     InspectionResult,
     Waiver,
 )
-from govwatch.web.interaction.services import work_calendar_load
 from govwatch.web.newmedia.models import Post
 from govwatch.web.newmedia.selectors import account_observations
 from govwatch.web.registry.models import Account, Site, Unit
@@ -101,14 +99,7 @@ def _rows(findings: list[Finding], waivers: list[Waiver]) -> list[InspectionFind
         )
         rows.append(
             InspectionFinding(
-                code=finding.code,
-                slug=finding.slug,
-                severity=finding.severity,
-                target_kind=finding.target_kind,
-                target_id=finding.target_id[:2000],
-                message=finding.message_zh,
-                evidence=dict(finding.evidence),
-                points=finding.points,
+                **InspectionFinding.fields_of(finding),
                 state="waived" if waiver else "open",
                 state_reason=note,
             )
@@ -253,9 +244,10 @@ def _sites_judge(writer: _Writer, period: Period, site_ids: list[int]) -> None:
 
 
 def _accounts_judge(writer: _Writer, period: Period, account_ids: list[int]) -> None:
-    """Judge the accounts at the end of the period (Beijing time)."""
-    point = day_end(period.end)
-    ctx = CheckContext(monitoring_point=point, period_start=period.start)
+    """Judge the accounts at the end of the period (Beijing time), on the same context
+    as the sites: the period's last day, the product's calendar."""
+    ctx = check_context(period.end, period_start=period.start)
+    point = ctx.monitoring_point
     for batch in _batches(account_ids):
         # An account with no source and nothing ever stored has no data, not zero posts:
         # it needs no observation at all.

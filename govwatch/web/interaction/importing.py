@@ -61,11 +61,7 @@ Planned = tuple[dict[str, object], dict[str, object], str]
 
 
 def citizen_messages_import(
-    path: Path,
-    *,
-    scope: str | None = None,
-    box: str | None = None,
-    dry_run: bool = False,
+    path: Path, *, scope: str | None = None, box: str | None = None, dry_run: bool = False
 ) -> InteractionImportReport:
     """Import one row per message from FILE; existing (box, id) records are updated.
 

@@ -8,13 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from govwatch.web.config.admin import URL_FIELDS
-from govwatch.web.newmedia.models import (
-    AccountSighting,
-    FetchAttempt,
-    Post,
-    PushToken,
-    ReprintTask,
-)
+from govwatch.web.newmedia.models import AccountSighting, FetchAttempt, Post, PushToken, ReprintTask
 from govwatch.web.newmedia.reprints import reprint_results
 from govwatch.web.newmedia.selectors import source_health
 

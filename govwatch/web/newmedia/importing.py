@@ -39,10 +39,7 @@ _FIELDS = (
     Field("text", "正文", required=False, aliases=("内容", "摘要", "content")),
     Field("url", "链接", required=False, aliases=("网址", "原文链接", "link")),
     Field(
-        "original",
-        "原创/转发",
-        required=False,
-        aliases=("原创或转发", "是否原创", "类型", "type"),
+        "original", "原创/转发", required=False, aliases=("原创或转发", "是否原创", "类型", "type")
     ),
     Field("post_id", "文章ID", required=False, aliases=("微博ID", "id")),
     # The account's certified owner as the platform shows it (optional, for NMA007).

@@ -54,7 +54,7 @@ class Post(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["account", "dedupe_key"], name="newmedia_post_once_per_account"
-            ),
+            )
         ]
         indexes = [models.Index(fields=["account", "published_at"])]
 
@@ -98,10 +98,7 @@ class AccountSighting(models.Model):
     """
 
     account = models.ForeignKey(
-        "registry.Account",
-        verbose_name="账号",
-        on_delete=models.CASCADE,
-        related_name="sightings",
+        "registry.Account", verbose_name="账号", on_delete=models.CASCADE, related_name="sightings"
     )
     at = models.DateTimeField("观察时间")
     source_kind = models.CharField(
@@ -124,10 +121,7 @@ class PushToken(models.Model):
     """The push credential of one account; only the digest is kept."""
 
     account = models.OneToOneField(
-        "registry.Account",
-        verbose_name="账号",
-        on_delete=models.CASCADE,
-        related_name="push_token",
+        "registry.Account", verbose_name="账号", on_delete=models.CASCADE, related_name="push_token"
     )
     token_digest = models.CharField("令牌摘要", max_length=64, editable=False)
     created_at = models.DateTimeField("签发时间", auto_now=True)
@@ -152,10 +146,7 @@ class ReprintTask(models.Model):
         "registry.Site", verbose_name="须转载的网站", blank=True, related_name="reprint_tasks"
     )
     accounts = models.ManyToManyField(
-        "registry.Account",
-        verbose_name="须转载的账号",
-        blank=True,
-        related_name="reprint_tasks",
+        "registry.Account", verbose_name="须转载的账号", blank=True, related_name="reprint_tasks"
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

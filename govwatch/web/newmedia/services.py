@@ -27,11 +27,7 @@ from govwatch.engine.newmedia.adapters.push import PushAuthError, PushPayloadErr
 from govwatch.engine.newmedia.content import post_text_hits
 from govwatch.engine.newmedia.health import HealthSummary
 from govwatch.web.config.engine import fetch_config
-from govwatch.web.newmedia.importing import (
-    PostsImportError,
-    post_row,
-    posts_import,
-)
+from govwatch.web.newmedia.importing import PostsImportError, post_row, posts_import
 from govwatch.web.newmedia.models import (
     FetchAttempt,
     Post,

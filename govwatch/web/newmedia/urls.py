@@ -4,6 +4,4 @@ from govwatch.web.newmedia.views import posts_push_view
 
 app_name = "newmedia"
 
-urlpatterns = [
-    path("push/<int:account_id>/", posts_push_view, name="posts_push"),
-]
+urlpatterns = [path("push/<int:account_id>/", posts_push_view, name="posts_push")]

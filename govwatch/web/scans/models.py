@@ -37,6 +37,9 @@ class FindingRecord(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return f"{self.code} {self.message[:40]}"
+
     @staticmethod
     def fields_of(finding: Finding) -> dict[str, Any]:
         """The stored fields of an engine finding (target ids cut to the column)."""

@@ -37,15 +37,7 @@ class StatisticsBatchAdmin(admin.ModelAdmin):
     list_display = ["kind", "period", "period_start", "period_end", "scope", "source_name"]
     list_filter = ["kind", "period"]
     search_fields = ["period", "source_name", "scope__name"]
-    readonly_fields = [
-        "kind",
-        "period",
-        "period_start",
-        "period_end",
-        "scope",
-        "source_name",
-        "imported_at",
-    ]
+    readonly_fields = [*list_display, "imported_at"]
     inlines = [StatisticsRowInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -142,12 +142,7 @@ def _scope_id(index: UnitIndex, scope: str | None) -> int | None:
 
 
 def statistics_import(
-    path: Path,
-    kind: str,
-    *,
-    period: str,
-    scope: str | None = None,
-    dry_run: bool = False,
+    path: Path, kind: str, *, period: str, scope: str | None = None, dry_run: bool = False
 ) -> StatisticsImportReport:
     """Validate FILE as a KIND table for PERIOD and store it, replacing an earlier import.
 

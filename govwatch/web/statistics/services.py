@@ -19,11 +19,7 @@ from govwatch.engine.reports.consistency import Inconsistency, check_all
 from govwatch.engine.reports.records import Record
 from govwatch.engine.reports.tables import Table
 from govwatch.engine.reports.xlsx_writer import write_xlsx
-from govwatch.web.statistics.importing import (
-    SCHEMAS,
-    StatisticsImportError,
-    statistics_import,
-)
+from govwatch.web.statistics.importing import SCHEMAS, StatisticsImportError, statistics_import
 from govwatch.web.statistics.models import KIND_LABELS, StatisticsBatch, StatisticsKind
 from govwatch.web.statistics.selectors import (
     batch_get,

@@ -206,9 +206,7 @@ def test_rescan_is_conditional_and_resume_requests_nothing(server: AttachmentSer
     assert not [s for s in server.log if s.host == SITE]
 
 
-def test_attachment_over_the_cap_is_a_failure_and_the_link_works(
-    server: AttachmentServer,
-) -> None:
+def test_attachment_over_the_cap_is_a_failure_and_the_link_works(server: AttachmentServer) -> None:
     result = scan_site(SPEC, _config(server, "one", attachment_max_bytes=2000))
     failures = {f.url: f.reason for f in result.failures}
     assert failures[f"http://{SITE}/files/plan.docx"] == "attachment text: text not read: too_large"

@@ -18,9 +18,7 @@ def scanned() -> tuple[dict[str, object], dict[str, SiteScanResult]]:
         results = {}
         for spec in server.site_specs():
             config = ScanConfig(
-                fetch=server.fetch_config(),
-                scan_date=farm.scan_date,
-                probe_timeout=PROBE_TIMEOUT,
+                fetch=server.fetch_config(), scan_date=farm.scan_date, probe_timeout=PROBE_TIMEOUT
             )
             results[spec.code] = scan_site(spec, config)
     return farm.truth, results

@@ -54,7 +54,7 @@ PATTERNS_003: dict[str, list[tuple[T, T | None]]] = {
         (T(2024, 2, 7, 9), T(2024, 2, 19, 9)),
     ],
     OVER_5_WORKING_DAYS: [
-        (T(2024, 2, 2, 9), T(2024, 2, 9, 9)),  # 6 working days (2-4 worked); 5 by weekdays
+        (T(2024, 2, 2, 9), T(2024, 2, 9, 9))  # 6 working days (2-4 worked); 5 by weekdays
     ],
     NO_REPLY: [(T(2024, 1, 22, 9), None), (T(2024, 2, 1, 9), None)],
 }
@@ -123,10 +123,7 @@ PATTERNS_004: dict[str, list[tuple[T, T | None]]] = {
         (T(2024, 6, 7, 10), T(2024, 6, 14, 10)),  # 4 working days over 端午
         (T(2024, 4, 26, 16), T(2024, 4, 28, 9)),  # Friday -> the worked Sunday
         # 10:00 -> 次日 04:00 Beijing time: a UTC date comparison would call it same day.
-        (
-            T(2024, 5, 8, 2, tzinfo=dt.UTC),
-            T(2024, 5, 8, 20, tzinfo=dt.UTC),
-        ),
+        (T(2024, 5, 8, 2, tzinfo=dt.UTC), T(2024, 5, 8, 20, tzinfo=dt.UTC)),
     ],
     LATE_REPLY: [
         (T(2024, 4, 30, 10), T(2024, 5, 11, 10)),  # the worked Saturday is the 6th day

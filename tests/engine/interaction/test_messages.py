@@ -155,10 +155,7 @@ def test_overdue_counts_by_working_days() -> None:
     assert table_totals(table.values()).overdue == 5
     # One more week and every open letter is overdue.
     later = unit_message_table(
-        messages,
-        period=Q2,
-        reply_limit_working_days=LIMIT,
-        as_of=dt.datetime(2024, 7, 10, 9),
+        messages, period=Q2, reply_limit_working_days=LIMIT, as_of=dt.datetime(2024, 7, 10, 9)
     )
     assert table_totals(later).overdue == 9
 

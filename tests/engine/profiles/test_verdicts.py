@@ -63,7 +63,7 @@ def test_verdicts(
         got = score_account(findings, profile, account_id="A1", **kwargs)
     assert got.verdict == verdict and reason in got.reason_zh, case
     if verdict == "unknown":
-        assert got.score is None and got.qualified is None and got.verdict_zh == "无法判定"
+        assert got.score is None and got.verdict_zh == "无法判定"
         assert got.findings == tuple(f for f in findings if f.code in ("SIT001", "NMA001"))
 
 

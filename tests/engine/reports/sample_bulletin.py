@@ -7,22 +7,13 @@ from pathlib import Path
 from govwatch.engine.reports import disclosure, schemas, tables
 from govwatch.engine.reports.bulletin import BulletinData, WordingExample, compose, load_template
 from govwatch.engine.reports.docx_writer import OfficialDocument
-from govwatch.engine.reports.submission import (
-    score_units,
-    stated_verdict_overrides,
-    submission_table,
-)
+from govwatch.engine.reports.submission import submission_table
 
 from .seeds import records
-from .test_submission import seed_quotas
+from .test_submission import seed_scores
 
 
 def sample_document() -> OfficialDocument:
-    subs = records("002_submission_adoption.csv", schemas.SUBMISSIONS)
-    scores = score_units(subs, seed_quotas(), months=2)
-    scores = score_units(
-        subs, seed_quotas(), months=2, overrides=stated_verdict_overrides(subs, scores, "审定")
-    )
     data = BulletinData(
         period_zh="2024年第一季度",
         sites_checked=43,
@@ -47,7 +38,7 @@ def sample_document() -> OfficialDocument:
         tickets=records("004_a3_ticket_completion.csv", schemas.TICKET_COMPLETION),
         excellent_accounts=records("003_a5_excellent_accounts.csv", schemas.EXCELLENT_ACCOUNTS),
         column_counts=records("000_a5_app_columns.csv", schemas.APP_COLUMNS),
-        extra_annexes=(submission_table(scores, "2024年5—6月份信息报送采用情况统计表"),),
+        extra_annexes=(submission_table(seed_scores(), "2024年5—6月份信息报送采用情况统计表"),),
     )
     return compose(data, load_template(doc_number="×政办秘〔2024〕8号"))
 
@@ -62,11 +53,6 @@ def write_sample(out: Path) -> Path:
 
 def all_seed_tables() -> list[tables.Table]:
     """Every seed annex table rebuilt from its fixture rows (the five seeds, 17 tables)."""
-    subs = records("002_submission_adoption.csv", schemas.SUBMISSIONS)
-    scores = score_units(subs, seed_quotas(), months=2)
-    scores = score_units(
-        subs, seed_quotas(), months=2, overrides=stated_verdict_overrides(subs, scores, "审定")
-    )
     return [
         tables.office_documents_table(
             records("000_a1_office_system_usage.csv", schemas.OFFICE_DOCUMENTS)
@@ -88,7 +74,7 @@ def all_seed_tables() -> list[tables.Table]:
         disclosure.review_litigation_table(
             records("001_s4_review_litigation.csv", disclosure.REVIEW_LITIGATION)
         ),
-        submission_table(scores),
+        submission_table(seed_scores()),
         tables.problem_accounts_table(
             records("003_a1_unqualified_accounts.csv", schemas.PROBLEM_ACCOUNTS),
             "不合格的政务新媒体",

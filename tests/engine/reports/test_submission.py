@@ -8,6 +8,7 @@ from govwatch.engine.reports import schemas
 from govwatch.engine.reports.records import count, text
 from govwatch.engine.reports.submission import (
     QuotaClass,
+    UnitScore,
     VerdictOverride,
     commissioned_articles,
     commissioned_table,
@@ -37,6 +38,14 @@ def seed_quotas() -> list[QuotaClass]:
                 )
             )
     return quotas
+
+
+def seed_scores() -> list[UnitScore]:
+    """Seed 002 scored with the office's stated verdicts as overrides."""
+    recs = records(NAME, schemas.SUBMISSIONS)
+    scores = score_units(recs, seed_quotas(), months=2)
+    overrides = stated_verdict_overrides(recs, scores, "审定")
+    return score_units(recs, seed_quotas(), months=2, overrides=overrides)
 
 
 def test_points_equal_seed_for_every_unit_period_and_cumulative() -> None:
@@ -75,11 +84,7 @@ def test_quota_rule_alone_misses_five_verdicts_and_overrides_restore_them() -> N
 
 
 def test_submission_table_reproduces_seed_rows_order_and_totals() -> None:
-    recs = records(NAME, schemas.SUBMISSIONS)
-    scores = score_units(recs, seed_quotas(), months=2)
-    scores = score_units(
-        recs, seed_quotas(), months=2, overrides=stated_verdict_overrides(recs, scores, "审定")
-    )
+    scores = seed_scores()
     # Rows come in as the seed prints them; the sort (合格 first, points descending) must
     # leave that order unchanged, and units tied on points keep their input order.
     table = submission_table(scores)

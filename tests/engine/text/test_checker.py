@@ -50,9 +50,7 @@ def test_dismissed_finding_not_reported_again(checker: TextChecker) -> None:
 
 def test_global_and_site_whitelists() -> None:
     config = TextCheckConfig(
-        typo=None,
-        whitelist=("拖底工作",),
-        site_whitelists=(("site-a", ("新疆自治区乌鲁木齐",)),),
+        typo=None, whitelist=("拖底工作",), site_whitelists=(("site-a", ("新疆自治区乌鲁木齐",)),)
     )
     checker = TextChecker(config)
     assert [f.text for f in checker.check(SENTENCE)] == ["新疆自治区"]
@@ -77,7 +75,7 @@ def test_context_snippet_flattens_lines() -> None:
 
 SEED_EXPECTED: dict[str, set[str]] = {
     # Seed 000 quotes the four wrong forms on purpose (三(二)); nothing else may be reported.
-    "000": {"拖底", "中华民族优秀传统文化", "新疆自治区", "中央‘八项规定’"},
+    "000": {"拖底", "中华民族优秀传统文化", "新疆自治区", "中央‘八项规定’"}
 }
 
 

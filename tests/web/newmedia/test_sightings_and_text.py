@@ -176,7 +176,7 @@ def test_every_post_is_checked_and_serious_errors_veto_the_account(tmp_path: Pat
     [(_, observation)] = account_observations(POINT, START, accounts=[account])
     profile = load_profile("cn-national-2019")
     verdict = score_account(run_checks(profile, observation, ctx), profile, account_id="x")
-    assert not verdict.qualified and verdict.reason_zh == "单项否决：严重表述错误"
+    assert verdict.verdict == "unqualified" and verdict.reason_zh == "单项否决：严重表述错误"
 
 
 def test_check_text_again_after_the_rules_change(tmp_path: Path) -> None:

@@ -8,12 +8,10 @@ import docx
 import openpyxl
 import pytest
 
-from demo.farm import FarmServer, build_farm
-from demo.farm_registry import write_farm_registry
+from demo.farm import Farm, FarmServer
 from govwatch.engine.periods import quarter_label
 from govwatch.web.inspections.services import inspection_run
 from govwatch.web.registry.models import Site
-from govwatch.web.registry.services import registry_import
 from govwatch.web.reports.services import bulletin_write, period_zh
 from govwatch.web.scans.services import sites_scan
 from tests.web.inspections.test_inspect_farm import week_of_probes
@@ -21,11 +19,7 @@ from tests.web.inspections.test_inspect_farm import week_of_probes
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_bulletin_names_the_unqualified_site(tmp_path: Path, settings) -> None:
-    settings.GOVWATCH_CRAWL_STATE_DIR = tmp_path / "state"
-    farm = build_farm(7)
-    for path in write_farm_registry(farm.sites, tmp_path / "registry"):
-        registry_import(path)
+def test_bulletin_names_the_unqualified_site(farm: Farm, tmp_path: Path) -> None:
     with FarmServer(farm) as server:
         sites_scan(
             Site.objects.all(), scan_date=farm.scan_date, fetch=server.fetch_config(), processes=1

@@ -10,25 +10,20 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from demo.farm import FarmServer, build_farm
-from demo.farm_registry import site_code, write_farm_registry
+from demo.farm import Farm, FarmServer
+from demo.farm_registry import site_code
 from govwatch.web.config.celery import app
-from govwatch.web.registry.services import registry_import
 from govwatch.web.scans.models import ScanRun
 from govwatch.web.scans.tasks import scan_site_task
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_scan_tasks_store_runs(tmp_path: Path, settings) -> None:
+def test_scan_tasks_store_runs(farm: Farm, tmp_path: Path, settings) -> None:
     if os.environ.get("GOVWATCH_REQUIRE_SERVICES") == "1":
         assert django_settings.CELERY_BROKER_URL.startswith("redis://"), (
             "the service run must use Redis"
         )
-    settings.GOVWATCH_CRAWL_STATE_DIR = tmp_path / "state"
-    farm = build_farm(7)
-    for path in write_farm_registry(farm.sites, tmp_path / "registry"):
-        registry_import(path)
     codes = [site_code(s["code"]) for s in farm.sites[:3]]
     with FarmServer(farm) as server:
         settings.GOVWATCH_ALLOW_HOSTS = ["127.0.0.0/8"]
@@ -51,15 +46,11 @@ def test_scan_tasks_store_runs(tmp_path: Path, settings) -> None:
 
 
 def test_govwatch_scan_distribute_sends_one_task_per_site(
-    tmp_path: Path, settings, capsys: pytest.CaptureFixture[str]
+    farm: Farm, settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`govwatch scan --distribute` is how the product hands sites to the workers."""
     from govwatch.cli import main
 
-    settings.GOVWATCH_CRAWL_STATE_DIR = tmp_path / "state"
-    farm = build_farm(7)
-    for path in write_farm_registry(farm.sites, tmp_path / "registry"):
-        registry_import(path)
     codes = [site_code(s["code"]) for s in farm.sites[:2]]
     argv = ["scan", "--distribute", "--date", farm.scan_date.isoformat(), "--json"]
     argv += [arg for code in codes for arg in ("--site", code)]

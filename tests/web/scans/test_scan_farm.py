@@ -3,15 +3,12 @@ changes nothing."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from demo.farm import FarmServer, build_farm
-from demo.farm_registry import site_code, write_farm_registry
+from demo.farm import Farm, FarmServer
+from demo.farm_registry import site_code
 from govwatch.engine.profiles import load_profile
 from govwatch.web.registry.models import Site
-from govwatch.web.registry.services import registry_import
 from govwatch.web.scans.models import ColumnSnapshot, LinkProblem, ScanFinding, ScanRun
 from govwatch.web.scans.services import scan_findings_compute, sites_scan
 
@@ -19,17 +16,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def scanned(tmp_path: Path, settings) -> tuple[dict, list[ScanRun]]:
-    settings.GOVWATCH_CRAWL_STATE_DIR = tmp_path / "state"
-    farm = build_farm(7)
-    for path in write_farm_registry(farm.sites, tmp_path / "registry"):
-        registry_import(path)
+def scanned(farm: Farm) -> tuple[dict, list[ScanRun]]:
     with FarmServer(farm) as server:
         runs = sites_scan(
-            Site.objects.all(),
-            scan_date=farm.scan_date,
-            fetch=server.fetch_config(),
-            processes=2,
+            Site.objects.all(), scan_date=farm.scan_date, fetch=server.fetch_config(), processes=2
         )
     return farm.truth, runs
 

@@ -13,11 +13,10 @@ from types import ModuleType
 
 import pytest
 
-from demo.farm import FarmServer, build_farm
-from demo.farm_registry import site_code, write_farm_registry
+from demo.farm import Farm, FarmServer
+from demo.farm_registry import site_code
 from govwatch.engine.crawl import ScanStats, SiteSpec
 from govwatch.engine.crawl.parallel import state_path
-from govwatch.web.registry.services import registry_import
 from govwatch.web.scans.models import ScanRun
 from govwatch.web.scans.tasks import scan_site_task
 
@@ -33,12 +32,9 @@ def _bench() -> ModuleType:
     return module
 
 
-def test_cli_task_and_bench_share_one_scheduler(tmp_path: Path, settings) -> None:
-    farm = build_farm(7)
+def test_cli_task_and_bench_share_one_scheduler(farm: Farm, tmp_path: Path, settings) -> None:
     picked = farm.sites[:2]  # dm1, dm2: neither slow nor unreachable
     codes = [site_code(s["code"]) for s in picked]
-    for path in write_farm_registry(farm.sites, tmp_path / "registry"):
-        registry_import(path)
     settings.GOVWATCH_CRAWL_STATE_DIR = tmp_path / "task-state"
     day = farm.scan_date.isoformat()
     with FarmServer(farm) as server:
