@@ -9,15 +9,11 @@ Public API::
 """
 
 from govwatch.engine.profiles.judge import run_checks
-from govwatch.engine.profiles.loader import (
-    ProfileError,
-    ProfileProblem,
-    load_profile,
-    shipped_profiles,
-)
+from govwatch.engine.profiles.loader import load_profile, shipped_profiles
 from govwatch.engine.profiles.model import Profile, RateFormat, Rule
 from govwatch.engine.profiles.rates import format_percent, format_rate, pass_rates
 from govwatch.engine.profiles.scoring import Verdict, score_account, score_site
+from govwatch.engine.profiles.yamlnodes import ProfileError, ProfileProblem
 
 __all__ = [
     "Profile",

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from govwatch.engine.checks.inputs import AccountObservation, CheckContext
+from govwatch.engine.profiles import ProfileError, load_profile
 from govwatch.engine.profiles.judge import run_checks
-from govwatch.engine.profiles.loader import PROFILE_DIR, ProfileError, load_profile
+from govwatch.engine.profiles.loader import PROFILE_DIR
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "docs" / "examples" / "city-overlay.yaml"

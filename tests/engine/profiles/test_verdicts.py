@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from govwatch.engine.findings import Finding, Severity
-from govwatch.engine.profiles.loader import ProfileError, load_profile
+from govwatch.engine.profiles import ProfileError, load_profile
 from govwatch.engine.profiles.scoring import score_account, score_site
 
 FEW_PROBES = "监测次数不足（3次），无法判定首页可用性"

@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import openpyxl
-
 from govwatch.engine.clock import BEIJING
 from govwatch.web.newmedia.models import FetchAttempt, Post, PushToken, ReprintTask
 from govwatch.web.registry.models import Account, Unit
-from tests.helpers import Cell, rows_snapshot
+from tests.helpers import Cell, rows_snapshot, write_workbook
 
 EXPORT_HEADERS = ["平台", "账号名称", "发布时间", "标题", "链接", "原创/转发"]
 
@@ -37,14 +35,7 @@ def beijing(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> 
 
 
 def write_xlsx(path: Path, headers: list[str], rows: list[list[Cell]]) -> Path:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "发文记录"
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
+    return write_workbook(path, {"发文记录": (headers, rows)})
 
 
 def snapshot() -> dict[str, list[tuple[tuple[str, str], ...]]]:
