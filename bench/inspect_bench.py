@@ -106,12 +106,36 @@ def inspect(env: dict[str, str], out: Path, cprofile: Path | None) -> tuple[floa
     return seconds, peak_kb / 1024, lines[-1] if lines else ""
 
 
+def per_target_ratio(sample: int) -> str:
+    """Baseline in the same run: the same inspection of a seeded sample, once one target
+    per batch (a query set and a write per target, the shape of the code this replaced)
+    and once in the shipped batches; the ratio of targets per second."""
+    from govwatch.web.inspections import services
+    from govwatch.web.inspections.models import InspectionResult
+
+    rates = []
+    for batch in (1, services.BATCH):
+        services.BATCH, shipped = batch, services.BATCH
+        start = time.perf_counter()
+        inspection = services.inspection_run(
+            "2024Q3", scope="sample", sample_size=sample, sample_seed="bench"
+        )
+        seconds = time.perf_counter() - start
+        services.BATCH = shipped
+        rates.append(InspectionResult.objects.filter(inspection=inspection).count() / seconds)
+    return (
+        f"baseline (sample of {sample} sites + {sample} accounts): one target per batch "
+        f"{rates[0]:,.0f} targets/s, batched {rates[1]:,.0f} targets/s → {rates[1] / rates[0]:.1f}×"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sites", type=int, default=20_000)
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--columns", type=int, default=8, help="column snapshots per scan")
     parser.add_argument("--cprofile", type=Path, help="write the child's cProfile stats here")
+    parser.add_argument("--sample", type=int, default=1000, help="targets of the baseline")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="govwatch-inspect-bench-"))
@@ -143,6 +167,7 @@ def main() -> None:
         prof = args.cprofile / f"{name}.prof" if args.cprofile else None
         seconds, mb, last = inspect(env, workdir / f"{name}.txt", prof)
         print(f"inspect {name:<12} {seconds:6.1f}s  peak RSS {mb:5.0f} MB  | {last}")
+        print(f"        {per_target_ratio(args.sample)}")
 
     case("no-scans")
     t = time.perf_counter()

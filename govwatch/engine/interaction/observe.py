@@ -10,7 +10,6 @@ from govwatch.engine.clock import beijing
 from govwatch.engine.interaction.consultations import (
     BUCKET_LABELS_ZH,
     ConsultationTest,
-    ReplyWindowProfile,
     classify_test,
     tiered_profile,
 )
@@ -40,12 +39,10 @@ def message_observations(
 
 
 def consultation_observations(
-    tests: Iterable[ConsultationTest],
-    calendar: WorkCalendar,
-    profile: ReplyWindowProfile | None = None,
+    tests: Iterable[ConsultationTest], calendar: WorkCalendar
 ) -> tuple[ConsultationObservation, ...] | None:
     """Each test in its bucket (W-D6 tiers: 1 and 5 working days); None without tests."""
-    window = profile or tiered_profile(1, 5)
+    window = tiered_profile(1, 5)
     found = tuple(
         ConsultationObservation(
             test_id=c.test.test_id,

@@ -2,9 +2,7 @@
 
 The one rule that matters here: when the account's source failed at its latest
 attempt, ``posts`` is None (unknown), so the checks report 「更新情况未知」 and never
-「未更新」. Times are handed over in Beijing time, aware by default; pass
-``naive=True`` when the ``CheckContext`` uses naive Beijing times (both conventions
-are allowed by the checks, but one observation must not mix them).
+「未更新」. Times are handed over in aware Beijing time.
 """
 
 from __future__ import annotations
@@ -46,7 +44,6 @@ def account_observation(
     text_hits: Iterable[TextHit] = (),
     seen_name: str | None = None,
     seen_owner: str | None = None,
-    naive: bool = False,
 ) -> AccountObservation:
     """The observation the NMA checks read.
 
@@ -63,7 +60,7 @@ def account_observation(
             if not isinstance(p, Post) or p.account_id == account_meta.account_id
         )
         local = (p.astimezone(BEIJING) if p.tzinfo else p.replace(tzinfo=BEIJING) for p in selected)
-        times = tuple(sorted(p.replace(tzinfo=None) if naive else p for p in local))
+        times = tuple(sorted(local))
     return AccountObservation(
         account_id=account_meta.account_id,
         platform=account_meta.platform,

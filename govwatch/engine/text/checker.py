@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from govwatch.engine.text.automaton import Automaton
@@ -203,31 +203,24 @@ class TextChecker:
 
 def _to_finding(text: str, shown: str, start: int, end: int, payload: Payload) -> TextHit | None:
     wrong = text[start:end]
+    finding = partial(make_finding, text, context_text=shown, start=start, end=end)
     if isinstance(payload, ExpressionRule):
         if not guard_allows(payload, text, start, end):
             return None
-        return make_finding(
-            text,
-            context_text=shown,
+        return finding(
             code=CODE_EXPRESSION,
             category=payload.category,
             severity=payload.severity,
-            start=start,
-            end=end,
             suggestion=payload.correct,
             rule_id=payload.rule_id,
             source=payload.source,
             message=f"表述不规范：“{wrong}”应为“{payload.correct}”",
         )
     if isinstance(payload, NearMiss):
-        return make_finding(
-            text,
-            context_text=shown,
+        return finding(
             code=CODE_NEAR_MISS,
             category=payload.category,
             severity=SERIOUS if payload.category == LEADER_TITLE else WARNING,
-            start=start,
-            end=end,
             suggestion=payload.canonical,
             rule_id=f"near-miss:{payload.kind}",
             source=payload.source,
@@ -235,28 +228,20 @@ def _to_finding(text: str, shown: str, start: int, end: int, payload: Payload) -
         )
     if isinstance(payload, TitleMismatch):
         correct = "、".join(payload.name + t for t in payload.correct_titles if t != "同志")
-        return make_finding(
-            text,
-            context_text=shown,
+        return finding(
             code=CODE_LEADER_TITLE,
             category=LEADER_TITLE,
             severity=SERIOUS,
-            start=start,
-            end=end,
             suggestion=correct or payload.name + "同志",
             rule_id="leader-title",
             source=payload.source,
             message=f"领导人职务疑似错误：“{wrong}”",
         )
     if isinstance(payload, SensitiveWord):
-        return make_finding(
-            text,
-            context_text=shown,
+        return finding(
             code=CODE_SENSITIVE,
             category=SENSITIVE_WORD,
             severity=payload.severity,
-            start=start,
-            end=end,
             suggestion="",
             rule_id=f"sensitive:{payload.category}",
             source=payload.source,

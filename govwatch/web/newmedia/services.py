@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from govwatch.engine.clock import BEIJING
 from govwatch.engine.fetch import FetchConfig, Fetcher
-from govwatch.engine.newmedia.activity import Activity, ActivityIndex, ActivityRule, Window
+from govwatch.engine.newmedia.activity import Activity, ActivityIndex, Window
 from govwatch.engine.newmedia.adapters.base import Post as EnginePost
 from govwatch.engine.newmedia.adapters.base import Rejected, Source
 from govwatch.engine.newmedia.adapters.feed import FeedOutcome, fetch_feed
@@ -91,7 +91,6 @@ class FetchReport:
 def _feed_source(account: Account) -> Source:
     return Source(
         source_id=str(account.pk),
-        kind="feed",
         account_id=str(account.pk),
         platform=engine_platform(account.platform),
         url=account.feed_url,
@@ -256,9 +255,7 @@ def posts_push(account: Account, token: str | None, payload: bytes) -> PushRepor
         raise PushAuthError("推送令牌无效")
     assert token is not None
     platform = engine_platform(account.platform)
-    source = Source(
-        source_id=f"push:{account.pk}", kind="push", account_id=str(account.pk), platform=platform
-    )
+    source = Source(f"push:{account.pk}", account_id=str(account.pk), platform=platform)
     # The token was checked above against its digest; the engine compares it again.
     batch = parse_payload(payload, source, token, token)
     own = {str(account.pk), account.name, account.platform_id} - {""}
@@ -281,12 +278,6 @@ def posts_push(account: Account, token: str | None, payload: bytes) -> PushRepor
 # ---------------------------------------------------------------- activity
 
 
-def _window_bounds(window: Window) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(window.start, dt.time.min, tzinfo=BEIJING)
-    end = dt.datetime.combine(window.end, dt.time.max, tzinfo=BEIJING)
-    return start, end
-
-
 @dataclass(frozen=True)
 class ActivityRow:
     account: Account
@@ -294,33 +285,20 @@ class ActivityRow:
     health: HealthSummary | None  # feed accounts only
 
 
-def accounts_activity(
-    window: Window,
-    rule: ActivityRule | None = None,
-    *,
-    accounts: Iterable[Account] | QuerySet[Account] | None = None,
-) -> list[tuple[Account, Activity]]:
-    """Activity of every account (or ``accounts``), computed in one pass over their posts."""
-    chosen = observed_accounts(accounts)
-    start, end = _window_bounds(window)
-    # Rolling figures look back up to a week (or the rule's span) before the window.
-    span = max(7, rule.window_days if rule else 7)
-    ids = [a.pk for a in chosen] if accounts is not None else None
-    times = post_times(ids, start - dt.timedelta(days=span), end)
+def accounts_activity_report(window: Window) -> list[ActivityRow]:
+    """Every account's activity over natural days (Beijing time), from one pass over the
+    stored posts, with each feed account's source health (for 「采集失败」 marks)."""
+    accounts = observed_accounts(None)
+    start = dt.datetime.combine(window.start, dt.time.min, tzinfo=BEIJING)
+    end = dt.datetime.combine(window.end, dt.time.max, tzinfo=BEIJING)
     index = ActivityIndex()
-    for account_id, moments in times.items():
+    # Rolling weeks look back a week before the window.
+    for account_id, moments in post_times(None, start - dt.timedelta(days=7), end).items():
         for moment in moments:
             index.add(str(account_id), moment)
-    computed = index.compute(window, rule, account_ids=[str(a.pk) for a in chosen])
-    return [(a, computed[str(a.pk)]) for a in chosen]
-
-
-def accounts_activity_report(window: Window) -> list[ActivityRow]:
-    """``accounts_activity`` plus each feed account's source health (for 「采集失败」 marks)."""
-    rows = accounts_activity(window)
-    feed_ids = [a.pk for a, _ in rows if a.ingestion_source == "feed"]
-    health = source_health(feed_ids) if feed_ids else {}
-    return [ActivityRow(a, act, health.get(a.pk)) for a, act in rows]
+    computed = index.compute(window, account_ids=[str(a.pk) for a in accounts])
+    health = source_health([a.pk for a in accounts if a.ingestion_source == "feed"])
+    return [ActivityRow(a, computed[str(a.pk)], health.get(a.pk)) for a in accounts]
 
 
 __all__ = [

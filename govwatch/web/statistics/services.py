@@ -48,9 +48,7 @@ def _batch(kind: str, period: str) -> StatisticsBatch:
     return batch
 
 
-def submission_scores(
-    period: str, *, weights: submission.PointWeights | None = None
-) -> list[submission.UnitScore]:
+def submission_scores(period: str) -> list[submission.UnitScore]:
     """Points, rule verdict and the office's override for every unit of the period's table.
 
     Quota classes and overrides are kept per registered unit; the table's own spellings
@@ -62,7 +60,6 @@ def submission_scores(
         batch_records(batch),
         engine_quota_classes(written),
         months=months_covered(batch.period_start, batch.period_end),
-        weights=weights,
         overrides=engine_overrides(period, written),
     )
 
@@ -132,17 +129,13 @@ def disclosure_check(
     return found
 
 
-def statistics_tables(period: str, *, today: dt.date | None = None) -> list[Table]:
-    """Every table imported for the period, in the order of the statistics kinds."""
+def statistics_workbook(period: str, path: Path) -> list[Table]:
+    """Every table imported for the period, in the order of the statistics kinds, written
+    into one xlsx (one sheet per table); returns them."""
     batches = batches_of_period(period)
     if not batches:
         raise StatisticsNotFound(f"统计期「{period}」没有导入任何统计数据")
-    return [statistics_table(batch.kind, period, today=today) for batch in batches]
-
-
-def statistics_workbook(period: str, path: Path, *, today: dt.date | None = None) -> list[Table]:
-    """Write every table of the period into one xlsx (one sheet per table); returns them."""
-    found = statistics_tables(period, today=today)
+    found = [statistics_table(batch.kind, period) for batch in batches]
     with atomic_files(path) as (temp,):
         write_xlsx(found, temp)
     return found

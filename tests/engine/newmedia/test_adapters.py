@@ -56,7 +56,7 @@ def _payload(**overrides: object) -> bytes:
 
 
 def test_push_payload_valid_token() -> None:
-    source = Source("push-1", "push")
+    source = Source("push-1")
     batch = parse_payload(_payload(), source, "s3cret-token")
     assert [(p.post_id, p.platform, p.is_original) for p in batch.posts] == [("w1", "weibo", True)]
     reasons = [r.reason_zh for r in batch.rejected]
@@ -68,13 +68,13 @@ def test_push_payload_valid_token() -> None:
 @pytest.mark.parametrize("token", ["", "s3cret-tokeN", "s3cret-token ", None])
 def test_push_wrong_token_is_refused(token: str | None) -> None:
     with pytest.raises(PushAuthError):
-        parse_payload(_payload(token=token), Source("push-1", "push"), "s3cret-token")
+        parse_payload(_payload(token=token), Source("push-1"), "s3cret-token")
     assert not check_token("s3cret-token", token)
     assert not check_token("", "")
 
 
 def test_push_payload_shape_errors() -> None:
-    source = Source("push-1", "push")
+    source = Source("push-1")
     with pytest.raises(PushPayloadError, match="JSON"):
         parse_payload(b"{not json", source, "t")
     with pytest.raises(PushPayloadError, match="source_id"):
@@ -89,7 +89,7 @@ def test_push_payload_shape_errors() -> None:
 
 
 def test_feed_documents_and_unsafe_xml() -> None:
-    source = Source("f", "feed", account_id="a", platform="wechat")
+    source = Source("f", account_id="a", platform="wechat")
     assert len(parse_feed(RSS.encode(), source).posts) == 2
     assert len(parse_feed(ATOM.encode(), source).posts) == 2
     assert len(parse_feed(JSON_FEED.encode(), source).posts) == 2
@@ -109,7 +109,7 @@ def test_feed_documents_and_unsafe_xml() -> None:
         with pytest.raises(FeedError) as caught:
             parse_feed(doc.encode(), source)
         assert caught.value.reason == reason
-    unbound = Source("f", "feed")
+    unbound = Source("f")
     assert parse_feed(RSS.encode(), unbound).rejected[0].reason_zh == "订阅源未关联账号或平台"
 
 
@@ -131,7 +131,7 @@ def test_account_name_from_feed_title(title: str, name: str) -> None:
 
 
 def test_feeds_and_pushes_say_how_the_account_is_shown() -> None:
-    source = Source("s", "feed", account_id="a", platform="weibo")
+    source = Source("s", account_id="a", platform="weibo")
     rss = (
         "<rss><channel><title>尉氏交警的微博</title><item><title>t</title>"
         "<link>https://w/1</link><pubDate>2024-02-25 10:00</pubDate></item></channel></rss>"
@@ -142,7 +142,7 @@ def test_feeds_and_pushes_say_how_the_account_is_shown() -> None:
     untitled = "<rss><channel><item><title>t</title></item></channel></rss>"
     assert parse_feed(untitled.encode(), source).profile is None
     body = {"posts": [], "account_profile": {"name": " 开封发布 ", "owner": "开封市人民政府办公室"}}
-    push = Source("p", "push", account_id="a", platform="wechat")
+    push = Source("p", account_id="a", platform="wechat")
     batch = parse_payload(json.dumps(body).encode(), push, "tok", "tok")
     assert batch.profile == AccountProfile("开封发布", "开封市人民政府办公室")
     with pytest.raises(PushPayloadError, match="account_profile"):

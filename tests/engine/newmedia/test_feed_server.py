@@ -42,7 +42,7 @@ def server() -> Iterator[FeedServer]:
 
 def _sources(server: FeedServer) -> list[Source]:
     return [
-        Source(sid, "feed", account_id=acct, platform=plat, url=server.base + path)  # type: ignore[arg-type]
+        Source(sid, account_id=acct, platform=plat, url=server.base + path)  # type: ignore[arg-type]
         for sid, (path, acct, plat) in FEEDS.items()
     ]
 

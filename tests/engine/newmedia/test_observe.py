@@ -26,8 +26,6 @@ def test_posts_in_beijing_time_sorted_and_filtered_by_account() -> None:
         "2024-02-25T01:00:00+08:00",
     ]
     assert (obs.registered_national, obs.has_interaction, obs.name) == (True, False, "和美邢庄")
-    naive = account_observation(META, posts, naive=True)
-    assert naive.posts is not None and naive.posts[-1] == datetime(2024, 2, 25, 1, 0)
 
 
 def test_health_decides_between_known_and_unknown() -> None:

@@ -112,14 +112,13 @@ class Batch:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where posts come from. A feed serves one account; exports and pushes may carry many.
+    """Where posts come from: a feed serves one account; a push may carry many.
 
     ``account_id`` and ``platform`` are the defaults for posts that do not name them
     (always the case for feeds). ``url`` is the feed address.
     """
 
     source_id: str
-    kind: str  # "feed" | "export" | "push"
     account_id: str = ""
     platform: Platform | None = None
     url: str = ""
