@@ -1,6 +1,6 @@
 """Import formats of the statistics a report is built from, one schema per table kind.
 
-Column keys are the fixtures' snake_case names (shared/fixtures/seeds), so an office can
+Column keys are the snake_case names of the seed bulletins' tables as CSV, so an office can
 export a seed table, edit it and send it back; the Chinese headings are accepted too.
 Bookkeeping columns of the fixtures (``seq``, ``filled_down``, the ``*_zh`` labels) are
 optional so that a hand-made file does not need them.
