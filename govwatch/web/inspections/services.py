@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -70,6 +71,11 @@ def _in_scope(
         drawn = set(rng.sample(ids, min(inspection.sample_size, len(ids))))
         ids = [pk for pk in ids if pk in drawn]
     return ids
+
+
+def _profile_ref(name: str) -> str:
+    path = Path(name)
+    return str(path.resolve()) if path.suffix in (".yaml", ".yml") and path.is_file() else name
 
 
 def _waivers(period: Period) -> Waivers:
@@ -188,7 +194,9 @@ def inspection_run(
         period=parsed.label,
         period_start=parsed.start,
         period_end=parsed.end,
-        profile=profile_name or settings.GOVWATCH_PROFILE,  # finding_decide reloads it
+        # finding_decide and the reports reload it: a file is kept by its absolute path,
+        # so a relative --profile still names the same file from another folder.
+        profile=_profile_ref(profile_name or settings.GOVWATCH_PROFILE),
         scope=scope,
         region=region,
         sample_size=sample_size,
