@@ -135,3 +135,15 @@ def test_demo_main_job_runs_end_to_end(tmp_path: Path) -> None:
     assert sites["示范区人民政府"]["verdict"] == "unqualified"  # a veto decides all the same
     scan = govwatch(tmp_path, "scan", "--site", "0000000000")
     assert scan.returncode == 2 and "未登记的网站标识码" in scan.stderr
+
+
+def test_help_headings_are_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    from govwatch.cli import main
+
+    for argv in (["-h"], ["scan", "-h"]):
+        with pytest.raises(SystemExit) as exited:
+            main(argv)
+        assert exited.value.code == 0
+        text = capsys.readouterr().out
+        assert text.startswith("用法：") and "选项：" in text
+        assert "usage:" not in text and "options:" not in text

@@ -54,8 +54,24 @@ _MESSAGES_ZH = (
 )
 
 
+# The headings of `-h` (Python 3.11 wording).
+_HELP_ZH = (
+    ("usage: ", "用法："),
+    ("\npositional arguments:\n", "\n位置参数：\n"),
+    ("\noptions:\n", "\n选项：\n"),
+    ("show this help message and exit", "显示本帮助并退出"),
+)
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
-    """Usage errors as one Chinese line on stderr, exit code 2 (subparsers inherit it)."""
+    """Usage errors as one Chinese line on stderr, exit code 2, and `-h` with Chinese
+    headings (subparsers inherit both)."""
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        for english, chinese in _HELP_ZH:
+            text = text.replace(english, chinese)
+        return text
 
     def error(self, message: str) -> NoReturn:
         for pattern, replacement in _MESSAGES_ZH:
