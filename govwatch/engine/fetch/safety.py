@@ -18,8 +18,13 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 def is_reserved_address(ip: IPAddress) -> bool:
     """True for every address a public government site can never legitimately resolve to."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        return is_reserved_address(ip.ipv4_mapped)
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return is_reserved_address(ip.ipv4_mapped)
+        # Site-local (fec0::/10, deprecated) and the 6to4 (2002::/16) and Teredo tunnels,
+        # which carry an arbitrary IPv4 address inside: no government site resolves there.
+        if ip.is_site_local or ip.sixtofour is not None or ip.teredo is not None:
+            return True
     return (
         ip.is_private
         or ip.is_loopback

@@ -55,6 +55,10 @@ def test_invalid_bytes_are_replaced_not_fatal() -> None:
         "100.64.0.1",
         "::ffff:127.0.0.1",
         "224.0.0.1",
+        "2002:7f00:1::1",  # 6to4 around 127.0.0.1
+        "2002:ca6c:1605::1",  # 6to4 around a public address: still a tunnel
+        "fec0::1",  # site-local
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2",  # Teredo
     ],
 )
 def test_reserved_addresses(address: str) -> None:
@@ -63,6 +67,7 @@ def test_reserved_addresses(address: str) -> None:
 
 def test_public_address_and_allow_list() -> None:
     assert not is_reserved_address(ipaddress.ip_address("202.108.22.5"))
+    assert not is_reserved_address(ipaddress.ip_address("240e:e9:6002:1ac:0:ff:b07e:36c5"))
     policy = AddressPolicy.from_entries(["127.0.0.0/8", "intranet.gov.cn", " "])
     assert policy.allows("anything", "127.0.0.2")
     assert policy.allows("intranet.gov.cn", "10.0.0.5")
