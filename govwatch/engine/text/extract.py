@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 from pathlib import PurePath
 
@@ -93,6 +94,10 @@ def _pdf_text(data: bytes, budget: _Budget) -> str:
         from pypdf import PdfReader
     except ImportError as exc:  # optional: pure-Python, installed separately
         raise ExtractError("未安装 pypdf，无法提取 PDF 文本") from exc
+    # pypdf logs a warning for every repairable flaw (a wrong xref offset, a stray object):
+    # a scan of thousands of attachments would flood stderr. Damage that stops the reading
+    # still raises, and is recorded as the attachment's reason.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     reader = PdfReader(io.BytesIO(data))
     for page in reader.pages:
         if budget.full:

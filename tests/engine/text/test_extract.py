@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import logging
 
 import docx
 import pytest
@@ -54,3 +55,22 @@ def test_pdf_roundtrip_when_pypdf_present() -> None:
     assert extract_text(buf.getvalue(), "空白.pdf").strip() == ""
     with pytest.raises(ExtractError):
         extract_text(b"%PDF-broken", "坏.pdf")
+
+
+def test_a_repairable_pdf_flaw_is_read_without_flooding_stderr(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A wrong startxref offset makes pypdf log warnings; a scan of thousands of
+    attachments must not print them, and the text is still read."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    data = buffer.getvalue().replace(b"startxref\n", b"startxref\n9")
+    caplog.set_level(logging.DEBUG)  # whatever reaches a handler would reach stderr
+    assert extract_text(data, "a.pdf") == ""
+    assert not [r for r in caplog.records if r.name.startswith("pypdf")]
