@@ -233,7 +233,7 @@ def _sites_judge(writer: _Writer, period: Period, site_ids: list[int]) -> None:
         sites = Site.objects.in_bulk(batch)
         runs = _latest_runs(batch, period)
         for site_id, run in runs.items():
-            run.site = sites[site_id]  # the observation reads its site: no query per run
+            run.site = sites[site_id]  # already loaded for the results: reuse it
         observations = dict(site_observations(list(runs.values()), period.start))
         for site_id in batch:
             run = runs.get(site_id)

@@ -108,6 +108,14 @@ def _batch_observations(
     from govwatch.web.interaction.models import CitizenMessage, ConsultationTest
 
     run_ids = [run.pk for run in runs]
+    # Each observation reads its run's site: load those not already attached in one query.
+    site_field = ScanRun._meta.get_field("site")
+    missing = {run.site_id for run in runs if not site_field.is_cached(run)}
+    if missing:
+        sites = Site.objects.in_bulk(missing)
+        for run in runs:
+            if not site_field.is_cached(run):
+                run.site = sites[run.site_id]
     columns: dict[int, list[StoredColumn]] = defaultdict(list)
     fields = ("run_id", "name", "kind", "url", "newest_date", "item_count", "error")
     for run_id, *row in ColumnSnapshot.objects.filter(run_id__in=run_ids).values_list(*fields):

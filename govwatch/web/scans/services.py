@@ -20,6 +20,8 @@ from govwatch.engine.crawl import SiteScanResult, scan_sites
 from govwatch.engine.crawl.parallel import process_count
 from govwatch.engine.fetch.types import FetchConfig
 from govwatch.engine.profiles import Profile, run_checks
+from govwatch.engine.workdays import WorkCalendar
+from govwatch.web.calendars.services import work_calendar_load
 from govwatch.web.config.engine import check_context, profile_load, scan_config
 from govwatch.web.registry.models import Site
 from govwatch.web.scans.models import ColumnSnapshot, LinkProblem, Probe, ScanFinding, ScanRun
@@ -28,17 +30,22 @@ from govwatch.web.scans.selectors import site_observations, site_spec
 Progress = Callable[[int, int, Site, ScanRun], None]
 
 
-def scan_findings_compute(run: ScanRun, profile: Profile) -> list[ScanFinding]:
-    """Judge a stored scan with a profile; replaces the run's findings."""
+def scan_findings_compute(
+    run: ScanRun, profile: Profile, calendar: WorkCalendar | None = None
+) -> list[ScanFinding]:
+    """Judge a stored scan with a profile; replaces the run's findings. A caller storing
+    many sites passes the CALENDAR once (otherwise it is loaded here)."""
     [(_, observation)] = site_observations([run])
-    findings = run_checks(profile, observation, check_context(run.scan_date))
+    findings = run_checks(profile, observation, check_context(run.scan_date, calendar=calendar))
     rows = [ScanFinding(run=run, **ScanFinding.fields_of(f)) for f in findings]
     run.findings.all().delete()
     return ScanFinding.objects.bulk_create(rows)
 
 
 @transaction.atomic
-def scan_store(site: Site, result: SiteScanResult, profile: Profile) -> ScanRun:
+def scan_store(
+    site: Site, result: SiteScanResult, profile: Profile, calendar: WorkCalendar | None = None
+) -> ScanRun:
     """Store one site's scan idempotently: the same scan stored twice gives the same rows."""
     now = timezone.now()
     facts = dataclasses.asdict(result.facts)
@@ -113,7 +120,7 @@ def scan_store(site: Site, result: SiteScanResult, profile: Profile) -> ScanRun:
         ),
         ignore_conflicts=True,
     )
-    scan_findings_compute(run, profile)
+    scan_findings_compute(run, profile, calendar)
     return run
 
 
@@ -138,12 +145,13 @@ def sites_scan(
     state_dir = Path(settings.GOVWATCH_CRAWL_STATE_DIR)
     todo = list(sites)
     specs = [site_spec(site) for site in todo]
+    calendar = work_calendar_load()  # once per scan, not once per stored site
     if process_count(processes, len(todo)) > 1:
         # Forked workers must not share the parent's database connections.
         connections.close_all()
     runs: list[ScanRun] = []
     for index, result in scan_sites(specs, config, processes=processes, state_dir=state_dir):
-        runs.append(scan_store(todo[index], result, profile))
+        runs.append(scan_store(todo[index], result, profile, calendar))
         if progress:
             progress(len(runs), len(todo), todo[index], runs[-1])
     return runs
