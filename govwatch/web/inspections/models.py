@@ -40,7 +40,9 @@ class Inspection(models.Model):
 
 
 class InspectionResult(models.Model):
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="results")
+    inspection = models.ForeignKey(
+        Inspection, verbose_name="检查", on_delete=models.CASCADE, related_name="results"
+    )
     site = models.ForeignKey(
         Site, verbose_name="网站", null=True, blank=True, on_delete=models.CASCADE
     )
@@ -68,7 +70,9 @@ class InspectionResult(models.Model):
 
 
 class InspectionFinding(FindingRecord):
-    result = models.ForeignKey(InspectionResult, on_delete=models.CASCADE, related_name="findings")
+    result = models.ForeignKey(
+        InspectionResult, verbose_name="检查结果", on_delete=models.CASCADE, related_name="findings"
+    )
     state = models.CharField("状态", max_length=20, choices=FINDING_STATES, default="open")
     state_reason = models.CharField("理由", max_length=500, blank=True)
 
@@ -106,7 +110,9 @@ class Waiver(models.Model):
 class AuditEntry(models.Model):
     """Who changed what about a finding, and why; never edited, only appended."""
 
-    finding = models.ForeignKey(InspectionFinding, on_delete=models.CASCADE, related_name="audit")
+    finding = models.ForeignKey(
+        InspectionFinding, verbose_name="检查问题", on_delete=models.CASCADE, related_name="audit"
+    )
     action = models.CharField("操作", max_length=20, choices=FINDING_STATES)
     reason = models.CharField("理由", max_length=500)
     user = models.ForeignKey(

@@ -98,7 +98,9 @@ class ScanRun(models.Model):
 
 
 class ColumnSnapshot(models.Model):
-    run = models.ForeignKey(ScanRun, on_delete=models.CASCADE, related_name="columns")
+    run = models.ForeignKey(
+        ScanRun, verbose_name="扫描", on_delete=models.CASCADE, related_name="columns"
+    )
     column = models.ForeignKey(
         Column, verbose_name="登记栏目", null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -123,7 +125,9 @@ class ColumnSnapshot(models.Model):
 
 
 class LinkProblem(models.Model):
-    run = models.ForeignKey(ScanRun, on_delete=models.CASCADE, related_name="link_problems")
+    run = models.ForeignKey(
+        ScanRun, verbose_name="扫描", on_delete=models.CASCADE, related_name="link_problems"
+    )
     url = models.CharField("链接", max_length=2000)
     outcome = models.CharField("结果", max_length=20, choices=LINK_OUTCOMES)
     reason = models.CharField("原因", max_length=300, blank=True)
@@ -160,7 +164,9 @@ class Probe(models.Model):
 
 
 class ScanFinding(FindingRecord):
-    run = models.ForeignKey(ScanRun, on_delete=models.CASCADE, related_name="findings")
+    run = models.ForeignKey(
+        ScanRun, verbose_name="扫描", on_delete=models.CASCADE, related_name="findings"
+    )
 
     class Meta:
         verbose_name = "监测问题"
