@@ -64,6 +64,9 @@ class FarmHost:
     delay: float = 0.0  # seconds before every answer (the slow site)
     unreachable: bool = False  # nothing listens (the unreachable site)
     default_status: int = 404  # answer for unknown paths (403/429 hosts answer everything so)
+    # Every Nth request for the home page answers 503 (the flaky site: a probe round sees
+    # 1 in N fail; a crawl retries the 503 and never notices). 0: never.
+    home_fail_every: int = 0
 
 
 @dataclass

@@ -53,6 +53,7 @@ class FarmServer(LoopbackServer):
         self.requests: list[LoggedRequest] = []
         self.in_flight: dict[str, int] = {}
         self.max_in_flight: dict[str, int] = {}
+        self.home_hits: dict[str, int] = {}
 
     def __enter__(self) -> FarmServer:
         super().__enter__()
@@ -108,6 +109,10 @@ class FarmServer(LoopbackServer):
             finally:
                 self.in_flight[host_name] -= 1
         path = request.path
+        if host.home_fail_every and path == "/":
+            count = self.home_hits[host_name] = self.home_hits.get(host_name, 0) + 1
+            if count % host.home_fail_every == 0:
+                return web.Response(status=503, body=b"service unavailable")
         if path.startswith("/rili/"):
             page = FarmPage(_calendar(request.query.get("month", "")), "text/html; charset=utf-8")
         else:

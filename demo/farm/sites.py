@@ -109,6 +109,7 @@ def _dm2(rng: random.Random) -> _SiteBuilder:
     article = site.articles[2]
     site.inject(article, '<p>附件：<a href="/attach/notice.doc">通知全文.doc</a></p>')
     site.plant(article, site.url("/attach/notice.doc"), "broken", "通知全文.doc")
+    site.farm_host.home_fail_every = 10  # planted: fails 1 probe in 10 (the SIT001 veto)
     return site
 
 

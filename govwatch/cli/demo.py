@@ -12,9 +12,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from govwatch.cli.base import EXIT_OK, CommandError, database_ready, setup_django
+from govwatch.engine.fetch.types import FetchConfig
+
+if TYPE_CHECKING:
+    from govwatch.web.registry.models import Site
 
 DEMO_REGISTRY = Path(__file__).resolve().parents[2] / "demo" / "registry"
 # The national rules with a one-day availability window the demo's own probes can fill.
@@ -62,6 +68,45 @@ def _import(path: Path) -> None:
         print(f"      {path.name}：{entity} {total} 条（新增 {counts.created}）")
 
 
+def _probe_rounds(sites: Sequence[Site], day: dt.date, fetch: FetchConfig) -> None:
+    """Availability from real probes: the watch's own probe round (`govwatch run` fires it
+    every 30 minutes), run back to back as many times as the demo profile's window needs,
+    each probe dated on the farm's monitoring day. The farm's sites get their own probe
+    schedule (as an office may give any site), so the rounds leave the registry's real
+    sites alone: this machine may have no way to reach them."""
+    from django.utils import timezone
+
+    from govwatch.engine.clock import BEIJING
+    from govwatch.engine.profiles import load_profile
+    from govwatch.web.monitoring.models import Schedule
+    from govwatch.web.monitoring.services import probe_round_run
+    from govwatch.web.scans.models import Probe
+
+    window = load_profile(DEMO_PROFILE).rules["SIT001"].params
+    rounds = window.window_days * window.min_probes_per_day
+    print(
+        f"      可用性：演示方案把监测窗口缩短为 {window.window_days} 天、每天 "
+        f"{window.min_probes_per_day} 次，现连续探测 {rounds} 轮（持续监测时每30分钟一轮；"
+        "内置国家方案仍按官方规则：监测7天、每天不少于20次）"
+    )
+    schedules = [
+        Schedule.objects.get_or_create(
+            kind="probe",
+            site=site,
+            defaults={"interval_minutes": 30, "jitter_seconds": 120, "next_run_at": timezone.now()},
+        )[0]
+        for site in sites
+    ]
+    for _ in range(rounds):
+        slot = dt.datetime.combine(day, dt.datetime.now(BEIJING).time(), tzinfo=BEIJING)
+        for schedule in schedules:
+            probe_round_run(schedule, slot, fetch=fetch, as_of=day)
+    for site in sites:
+        probes = Probe.objects.filter(site=site, slot__isnull=False)
+        failed = probes.filter(ok=False).count()
+        print(f"      {site.name}：探测 {probes.count()} 次，失败 {failed} 次")
+
+
 def run(args: argparse.Namespace) -> int:
     setup_django()
     from django.conf import settings
@@ -73,7 +118,6 @@ def run(args: argparse.Namespace) -> int:
     from govwatch.engine.clock import BEIJING
     from govwatch.engine.labels import VERDICT_ZH
     from govwatch.engine.periods import quarter_label
-    from govwatch.engine.profiles import load_profile
     from govwatch.web.inspections.selectors import inspection_pass_rate_text
     from govwatch.web.inspections.services import inspection_run
     from govwatch.web.newmedia.services import posts_fetch
@@ -107,19 +151,14 @@ def run(args: argparse.Namespace) -> int:
         def progress(done: int, total: int, site: Site, run: object) -> None:
             print(f"      [{done}/{total}] {site.name} 扫描完成")
 
-        window = load_profile(DEMO_PROFILE).rules["SIT001"].params
-        probes = window.window_days * window.min_probes_per_day
-        print(
-            f"      可用性按演示方案判定：每站探测 {probes} 次、监测窗口 {window.window_days} 天"
-            "（内置国家方案仍按官方规则：监测7天、每天不少于20次）"
-        )
         sites_scan(
             sites,
             scan_date=farm.scan_date,
             fetch=server.fetch_config(),
             progress=progress,
-            probe_count=probes,
+            probe_count=0,  # availability comes from the watch's probe rounds below
         )
+        _probe_rounds(list(sites), farm.scan_date, server.fetch_config())
         # The feeds are read as at the quarter's end, the accounts' monitoring point.
         point = quarter_end(farm.scan_date)
         moment = dt.datetime.combine(point, dt.time(23, 0), tzinfo=BEIJING)

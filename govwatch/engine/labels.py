@@ -25,6 +25,17 @@ LINK_OUTCOME_ZH: dict[str, str] = {
     "unsupported": "不支持的链接",
 }
 
+PROBE_OUTCOME_ZH: dict[str, str] = {
+    "ok": "正常",
+    "timeout": "超时（15秒未打开）",
+    "dns": "域名解析失败",
+    "refused": "拒绝连接",
+    "tls": "证书或加密错误",
+    "server_error": "服务器错误（5xx）",
+    "blocked": "疑似拦截",
+    "error": "其他错误",
+}
+
 FINDING_STATE_ZH: dict[str, str] = {
     "open": "待确认",
     "confirmed": "已确认",

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal, TypeAlias
 
-from govwatch.engine.fetch.outcomes import LinkOutcome, Probe
+from govwatch.engine.fetch.outcomes import LinkOutcome, Probe, ProbeDay
 from govwatch.engine.site.facts import SiteFacts
 from govwatch.engine.text.findings import TextHit
 
@@ -110,6 +110,7 @@ class SiteObservation:
     hosts: tuple[str, ...] = ()
     business_system_urls: tuple[str, ...] = ()
     probes: tuple[Probe, ...] = ()
+    probe_days: tuple[ProbeDay, ...] = ()  # rolled-up days of the window (raw ones gone)
     home_fetch_ok: bool = True
     home_newest_date: date | None = None
     columns: tuple[ColumnObservation, ...] = ()

@@ -4,23 +4,9 @@ from __future__ import annotations
 
 from govwatch.engine.crawl.models import LinkOutcome
 from govwatch.engine.fetch.types import FetchError, FetchResult
+from govwatch.engine.fetch.waf import is_waf_challenge
 
 _BLOCKED_STATUSES = frozenset({401, 403, 429})
-# Markers of WAF / anti-bot challenge pages common in front of Chinese gov sites (加速乐,
-# 安全狗, 云锁, 创宇盾 and generic JS challenges). A challenge is "suspected blocking",
-# never a dead link. Plain substring tests: far cheaper than a regex alternation, and this
-# runs on every page.
-_WAF_MARKERS = (
-    b"__jsl_clearance",
-    b"jiasule",
-    b"safedog",
-    b"yunsuo",
-    b"knownsec",
-    b"/cdn-cgi/challenge",
-    "访问被拦截".encode(),
-    "安全防护".encode(),
-    "访问被拦截".encode("gbk"),
-)
 _ERROR_OUTCOMES = {
     FetchError.DNS: LinkOutcome.BROKEN,
     FetchError.REFUSED: LinkOutcome.BROKEN,
@@ -34,15 +20,6 @@ _ERROR_OUTCOMES = {
     FetchError.INVALID_URL: LinkOutcome.UNSUPPORTED,
     FetchError.PRIVATE_ADDRESS: LinkOutcome.UNSUPPORTED,
 }
-
-
-def is_waf_challenge(status: int | None, body: bytes) -> bool:
-    if status in {412, 521} and body:
-        return True  # the challenge statuses of the common Chinese anti-bot services
-    if not body or len(body) > 65536:
-        return False
-    head = body[:8192].lower()
-    return any(marker in head for marker in _WAF_MARKERS)
 
 
 def classify(result: FetchResult) -> tuple[LinkOutcome, str]:

@@ -36,6 +36,9 @@ class ScanConfig:
     fetch: FetchConfig = field(default_factory=FetchConfig)
     scan_date: date | None = None  # None: today; fixes "now" for dates and windows
     scan_id: str = ""  # same id = resume; a new id = re-scan (default: site code + date)
+    # "full", or "freshness" (the daily pass over the home page and column lists), which
+    # gets its own default id so it never replaces the same day's full crawl.
+    kind: str = "full"
     max_pages: int = 5000
     max_depth: int = 8
     max_query_variants: int = 20  # distinct query strings per path (endless-query traps)

@@ -18,7 +18,7 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
@@ -101,12 +101,16 @@ def scan_sites(
     *,
     processes: int | None = None,
     state_dir: str | Path | None = None,
+    execute: Callable[..., SiteScanResult] | None = None,
 ) -> Iterator[tuple[int, SiteScanResult]]:
     """Scan sites in `processes` worker processes (default: one per core) and yield
     (index in `sites`, result) as each finishes. With `state_dir`, each site keeps its
     sqlite state file there (one per site, so processes never share a database). One
     process scans in the calling process, in input order. The workers are forked when
-    the first result is asked for: close database connections before that."""
+    the first result is asked for: close database connections before that.
+
+    EXECUTE runs the one-process path elsewhere: the embedded watch passes its job pool's
+    `run`, so the crawl runs in a worker process and only the result comes back."""
     config = config or ScanConfig()
     folder = str(state_dir or "")
     if folder:
@@ -114,7 +118,10 @@ def scan_sites(
     if process_count(processes, len(sites)) == 1:
         cache: dict[str, tuple[LinkOutcome, str, int | None]] = {}
         for index, site in enumerate(sites):
-            yield index, _scan_one(site, config, folder, cache)
+            if execute is not None:
+                yield index, execute(_scan_one, site, config, folder)
+            else:
+                yield index, _scan_one(site, config, folder, cache)
         return
     # fork starts workers in milliseconds and inherits the imported modules.
     pool = ProcessPoolExecutor(

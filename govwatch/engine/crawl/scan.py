@@ -10,7 +10,6 @@ from datetime import date, datetime
 from govwatch.engine.clock import BEIJING
 from govwatch.engine.crawl import assemble
 from govwatch.engine.crawl.crawler import SiteCrawler
-from govwatch.engine.crawl.linkcheck import classify
 from govwatch.engine.crawl.models import (
     LinkOutcome,
     Probe,
@@ -22,6 +21,7 @@ from govwatch.engine.crawl.models import (
 from govwatch.engine.crawl.state import StateStore
 from govwatch.engine.fetch.client import Fetcher
 from govwatch.engine.fetch.types import FetchConfig
+from govwatch.engine.monitoring.probes import ProbeOutcome, probe_outcome
 from govwatch.engine.parse.urls import normalize_url
 from govwatch.engine.site.facts import extract_site_facts
 
@@ -54,15 +54,16 @@ async def probe_availability(
             if as_of is not None:
                 at = datetime.combine(as_of, at.timetz())
             result = await fetcher.fetch(url)
-            outcome, reason = classify(result)
+            outcome, reason = probe_outcome(result, timeout)
             probes.append(
                 Probe(
                     url,
                     at,
-                    outcome is LinkOutcome.OK and result.error is None,
+                    outcome is ProbeOutcome.OK,
                     result.status,
                     reason,
                     result.elapsed,
+                    str(outcome),
                 )
             )
     return tuple(probes)
@@ -79,6 +80,8 @@ async def scan_site_async(
     config = config or ScanConfig()
     scan_date = config.scan_date or datetime.now(BEIJING).date()
     scan_id = config.scan_id or f"{site.code}:{scan_date.isoformat()}"
+    if config.kind != "full" and not config.scan_id:
+        scan_id = f"{scan_id}:{config.kind}"
     started = time.monotonic()
     home = normalize_url(site.home_url) or site.home_url
     probes: tuple[Probe, ...] = ()

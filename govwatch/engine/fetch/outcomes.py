@@ -7,7 +7,7 @@ the same types back: one set of words from the fetch layer to the verdict.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -33,3 +33,17 @@ class Probe:
     status: int | None = None
     reason: str = ""
     elapsed: float = 0.0
+    outcome: str = ""  # monitoring.probes.ProbeOutcome; empty for probes stored before it
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeDay:
+    """One site's probes of one day, rolled up once the raw probes leave the judging
+    window: enough to judge availability over any later window of whole days."""
+
+    day: date
+    count: int
+    failed: int
+    by_outcome: tuple[tuple[str, int], ...] = ()  # failures per ProbeOutcome
+    p50: float | None = None  # latency of the probes, seconds
+    p95: float | None = None

@@ -24,7 +24,7 @@ from govwatch.engine.checks.inputs import (
 )
 from govwatch.engine.clock import day_end
 from govwatch.engine.crawl.models import SiteSpec
-from govwatch.engine.fetch.outcomes import LinkOutcome, Probe
+from govwatch.engine.fetch.outcomes import LinkOutcome, Probe, ProbeDay
 from govwatch.engine.site.facts import site_facts_from_stored
 from govwatch.engine.text.findings import TextHit
 
@@ -96,6 +96,7 @@ def site_observation(
     columns: Iterable[StoredColumn],
     links: Iterable[StoredLink],
     probes: Iterable[Probe],
+    probe_days: Iterable[ProbeDay] = (),
     messages: tuple[MessageObservation, ...] | None = None,
     consultations: tuple[ConsultationObservation, ...] | None = None,
 ) -> SiteObservation:
@@ -108,6 +109,7 @@ def site_observation(
         hosts=site.hosts,
         business_system_urls=tuple(dict.fromkeys(business)),
         probes=tuple(probes),
+        probe_days=tuple(probe_days),
         home_fetch_ok=scan.home_fetched,
         home_newest_date=scan.home_newest_date,
         columns=tuple(

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "govwatch.web.inspections",
     "govwatch.web.newmedia",
     "govwatch.web.statistics",
+    "govwatch.web.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -100,8 +101,14 @@ DATABASES = {
     "default": dj_database_url.parse(env.get("DATABASE_URL") or _default_db, conn_max_age=60),
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # A busy timeout lets the CLI and the web server share the file.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 30}
+    # A busy timeout lets the CLI, the watch and the web server share the file; WAL lets
+    # readers go on while one writes, and IMMEDIATE takes the write lock when a
+    # transaction begins, so two writers queue instead of one failing mid-transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -149,6 +156,17 @@ GOVWATCH_RESOLVE = _list("GOVWATCH_RESOLVE", "")
 GOVWATCH_CRAWL_STATE_DIR = DATA_DIR / "crawl-state"
 # Indicator profile used by scan and inspect when none is given.
 GOVWATCH_PROFILE = env.get("GOVWATCH_PROFILE", "cn-national-2019")
+
+# The watch (`govwatch run`, `govwatch scheduler`): worker processes of the embedded run
+# (default one per core), probes in flight in one probe round, days of raw probes kept
+# before they are rolled up per site and day, and how long a crawl's site lock lasts
+# without being renewed (a crashed holder's lock runs out after this).
+GOVWATCH_WORKERS = int(env.get("GOVWATCH_WORKERS", "0")) or (os.cpu_count() or 1)
+GOVWATCH_PROBE_CONCURRENCY = int(env.get("GOVWATCH_PROBE_CONCURRENCY", "500"))
+GOVWATCH_PROBE_RAW_DAYS = int(env.get("GOVWATCH_PROBE_RAW_DAYS", "14"))
+GOVWATCH_LEASE_SECONDS = int(env.get("GOVWATCH_LEASE_SECONDS", "300"))
+# A crawl that finds its site held by another worker tries again after this many seconds.
+GOVWATCH_BUSY_RETRY_SECONDS = float(env.get("GOVWATCH_BUSY_RETRY_SECONDS", "60"))
 
 LOGGING = {
     "version": 1,

@@ -219,7 +219,7 @@ def _latest_runs(site_ids: Sequence[int], period: Period) -> dict[int, ScanRun]:
     daily scans of a quarter are never loaded whole."""
     latest: dict[int, int] = {}
     dated = ScanRun.objects.filter(
-        site_id__in=site_ids, scan_date__range=(period.start, period.end)
+        site_id__in=site_ids, scan_date__range=(period.start, period.end), kind="full"
     )
     for site_id, pk in dated.order_by("-scan_date", "-finished_at").values_list("site_id", "pk"):
         latest.setdefault(site_id, pk)

@@ -1,6 +1,14 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from govwatch.web.scans.models import ColumnSnapshot, LinkProblem, Probe, ScanFinding, ScanRun
+from govwatch.web.scans.models import (
+    ColumnSnapshot,
+    LinkProblem,
+    Probe,
+    ProbeDay,
+    ScanFinding,
+    ScanRun,
+)
 
 
 class ColumnInline(admin.TabularInline):
@@ -32,12 +40,13 @@ class ScanRunAdmin(admin.ModelAdmin):
     list_display = [
         "site",
         "scan_date",
+        "kind",
         "profile",
         "home_fetched",
         "home_newest_date",
         "finished_at",
     ]
-    list_filter = ["scan_date", "home_fetched"]
+    list_filter = ["scan_date", "kind", "home_fetched"]
     search_fields = ["site__name", "site__site_code"]
     readonly_fields = [f.name for f in ScanRun._meta.fields]
     inlines = [ColumnInline, LinkInline, FindingInline]
@@ -50,11 +59,42 @@ class LinkProblemAdmin(admin.ModelAdmin):
     search_fields = ["url", "page_url", "anchor_text"]
 
 
+class ReadOnly(admin.ModelAdmin):
+    """Evidence: shown, never edited or deleted by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(Probe)
-class ProbeAdmin(admin.ModelAdmin):
-    list_display = ["site", "at", "ok", "status", "elapsed", "reason"]
-    list_filter = ["ok"]
+class ProbeAdmin(ReadOnly):
+    list_display = ["site", "at", "outcome", "status", "elapsed_text", "reason"]
+    list_filter = ["ok", "outcome", "at"]
     search_fields = ["site__name", "site__site_code"]
+    list_select_related = ["site"]
+    date_hierarchy = "at"
+
+    @admin.display(description="耗时", ordering="elapsed")
+    def elapsed_text(self, obj: Probe) -> str:
+        return f"{obj.elapsed:.2f} 秒"
+
+
+@admin.register(ProbeDay)
+class ProbeDayAdmin(ReadOnly):
+    list_display = ["site", "day", "count", "failed", "failure_ratio", "p50", "p95"]
+    list_filter = ["day"]
+    search_fields = ["site__name", "site__site_code"]
+    list_select_related = ["site"]
+
+    @admin.display(description="失败比例")
+    def failure_ratio(self, obj: ProbeDay) -> str:
+        return f"{obj.failed / obj.count:.2%}" if obj.count else "-"
 
 
 @admin.register(ScanFinding)

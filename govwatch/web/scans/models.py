@@ -10,12 +10,15 @@ from typing import Any
 
 from django.db import models
 
+from govwatch.engine.fetch.outcomes import ProbeDay as ProbeDayValue
 from govwatch.engine.findings import Finding
-from govwatch.engine.labels import LINK_OUTCOME_ZH, SEVERITY_ZH, choices
+from govwatch.engine.labels import LINK_OUTCOME_ZH, PROBE_OUTCOME_ZH, SEVERITY_ZH, choices
 from govwatch.web.registry.models import Column, Site
 
 LINK_OUTCOMES = choices(LINK_OUTCOME_ZH)
 SEVERITIES = choices(SEVERITY_ZH)
+PROBE_OUTCOMES = choices(PROBE_OUTCOME_ZH)
+SCAN_KINDS = [("full", "全站扫描"), ("freshness", "更新巡检")]
 
 
 class FindingRecord(models.Model):
@@ -75,6 +78,9 @@ class ScanRun(models.Model):
     scan_id = models.CharField("扫描编号", max_length=100)
     scan_date = models.DateField("扫描日期")
     profile = models.CharField("指标方案", max_length=100)
+    # A full crawl checks links and content; the daily freshness pass reads only the
+    # home page and the column lists, so inspections judge on full crawls.
+    kind = models.CharField("扫描类型", max_length=10, choices=SCAN_KINDS, default="full")
     started_at = models.DateTimeField("开始时间")
     finished_at = models.DateTimeField("结束时间")
     home_fetched = models.BooleanField("首页可访问", default=False)
@@ -155,12 +161,61 @@ class Probe(models.Model):
     status = models.PositiveIntegerField("HTTP 状态", null=True, blank=True)
     reason = models.CharField("原因", max_length=300, blank=True)
     elapsed = models.FloatField("耗时（秒）")
+    outcome = models.CharField("结果", max_length=20, choices=PROBE_OUTCOMES, blank=True)
+    # The probe round's scheduled time: a round delivered twice stores each site once.
+    slot = models.DateTimeField("探测轮次", null=True, blank=True)
 
     class Meta:
         verbose_name = "可用性探测"
         verbose_name_plural = "可用性探测"
         ordering = ["-at"]
-        constraints = [models.UniqueConstraint(fields=["site", "at"], name="probe_unique_time")]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "at"], name="probe_unique_time"),
+            # slot first: a redelivered round looks up the sites it already probed by slot.
+            models.UniqueConstraint(
+                fields=["slot", "site"],
+                condition=models.Q(slot__isnull=False),
+                name="probe_unique_slot",
+            ),
+        ]
+        indexes = [models.Index(fields=["at"], name="probe_at")]
+
+
+class ProbeDay(models.Model):
+    """One site's availability probes of one day, rolled up when the raw probes leave the
+    judging window."""
+
+    site = models.ForeignKey(Site, verbose_name="网站", on_delete=models.CASCADE)
+    day = models.DateField("日期")
+    count = models.PositiveIntegerField("探测次数")
+    failed = models.PositiveIntegerField("失败次数")
+    by_outcome = models.JSONField("失败原因分布", default=dict)
+    p50 = models.FloatField("中位耗时（秒）", null=True, blank=True)
+    p95 = models.FloatField("95%耗时（秒）", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "可用性日汇总"
+        verbose_name_plural = "可用性日汇总"
+        ordering = ["-day", "site"]
+        constraints = [models.UniqueConstraint(fields=["site", "day"], name="probeday_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.site} {self.day}"
+
+    def to_value(self) -> ProbeDayValue:
+        return ProbeDayValue(
+            self.day,
+            self.count,
+            self.failed,
+            tuple(sorted((k, int(v)) for k, v in self.by_outcome.items())),
+            self.p50,
+            self.p95,
+        )
+
+    def fill(self, value: ProbeDayValue) -> None:
+        self.count, self.failed = value.count, value.failed
+        self.by_outcome = dict(value.by_outcome)
+        self.p50, self.p95 = value.p50, value.p95
 
 
 class ScanFinding(FindingRecord):

@@ -12,6 +12,7 @@ from govwatch.engine.checks.inputs import ConsultationObservation, SiteObservati
 from govwatch.engine.clock import day_start
 from govwatch.engine.crawl import ColumnSpec, SiteSpec
 from govwatch.engine.fetch.outcomes import Probe as ProbeValue
+from govwatch.engine.fetch.outcomes import ProbeDay as ProbeDayValue
 from govwatch.engine.interaction.messages import CitizenMessage as MessageRecord
 from govwatch.engine.interaction.observe import (
     CONSULTATION_BOXES,
@@ -27,7 +28,7 @@ from govwatch.engine.site.observation import (
     site_observation,
 )
 from govwatch.web.registry.models import Site
-from govwatch.web.scans.models import ColumnSnapshot, LinkProblem, Probe, ScanRun
+from govwatch.web.scans.models import ColumnSnapshot, LinkProblem, Probe, ProbeDay, ScanRun
 
 # Runs read per batch of queries: large enough that 20,000 sites take ~40 rounds, small
 # enough that one batch's rows stay a few megabytes.
@@ -135,6 +136,18 @@ def _batch_observations(
         "site_id", "at", "ok", "status", "reason", "elapsed"
     ):
         probes[site_id].append(ProbeValue("", at, ok, status, reason, elapsed))
+    # Days whose raw probes were rolled up count with their totals (SIT001 decides which
+    # whole days fall in its window).
+    probe_days: dict[int, list[ProbeDayValue]] = defaultdict(list)
+    day_rows = ProbeDay.objects.filter(
+        site_id__in={run.site_id for run in runs},
+        day__range=(
+            min(w[0] for w in windows.values()).date(),
+            max(w[1] for w in windows.values()).date(),
+        ),
+    )
+    for site_id, day, count, failed in day_rows.values_list("site_id", "day", "count", "failed"):
+        probe_days[site_id].append(ProbeDayValue(day, count, failed))
 
     units = {run.site.operating_unit_id for run in runs}
     messages: dict[int, list[MessageRecord]] = defaultdict(list)
@@ -171,6 +184,9 @@ def _batch_observations(
                 columns=columns[run.pk],
                 links=links[run.pk],
                 probes=[p for p in probes[run.site_id] if start <= p.at <= end],
+                probe_days=[
+                    d for d in probe_days[run.site_id] if start.date() <= d.day <= end.date()
+                ],
                 messages=message_observations(messages[run.site.operating_unit_id]),
                 consultations=consultations,
             ),

@@ -9,25 +9,44 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
 
+from govwatch.engine.clock import beijing, day_start
 from govwatch.engine.crawl import SiteScanResult, scan_sites
 from govwatch.engine.crawl.parallel import process_count
+from govwatch.engine.fetch.outcomes import Probe as ProbeValue
 from govwatch.engine.fetch.types import FetchConfig
+from govwatch.engine.monitoring.rollup import day_rollup, merge
 from govwatch.engine.profiles import Profile, run_checks
 from govwatch.engine.workdays import WorkCalendar
 from govwatch.web.calendars.services import work_calendar_load
 from govwatch.web.config.engine import check_context, profile_load, scan_config
 from govwatch.web.registry.models import Site
-from govwatch.web.scans.models import ColumnSnapshot, LinkProblem, Probe, ScanFinding, ScanRun
+from govwatch.web.scans.models import (
+    ColumnSnapshot,
+    LinkProblem,
+    Probe,
+    ProbeDay,
+    ScanFinding,
+    ScanRun,
+)
 from govwatch.web.scans.selectors import site_observations, site_spec
 
 Progress = Callable[[int, int, Site, ScanRun], None]
+_DAY = timedelta(days=1)
+# The daily freshness pass: the home page, the column lists it links to and their pages.
+FRESHNESS: dict[str, object] = {
+    "check_links": False,
+    "check_text": False,
+    "check_external": False,
+    "max_depth": 1,
+    "probe_count": 0,
+}
 
 
 def scan_findings_compute(
@@ -44,7 +63,11 @@ def scan_findings_compute(
 
 @transaction.atomic
 def scan_store(
-    site: Site, result: SiteScanResult, profile: Profile, calendar: WorkCalendar | None = None
+    site: Site,
+    result: SiteScanResult,
+    profile: Profile,
+    calendar: WorkCalendar | None = None,
+    kind: str = "full",
 ) -> ScanRun:
     """Store one site's scan idempotently: the same scan stored twice gives the same rows."""
     now = timezone.now()
@@ -54,6 +77,7 @@ def scan_store(
         scan_id=result.scan_id,
         defaults={
             "scan_date": result.scan_date,
+            "kind": kind,
             "profile": profile.name,
             "started_at": now - timezone.timedelta(seconds=result.stats.elapsed),
             "finished_at": now,
@@ -132,16 +156,23 @@ def sites_scan(
     processes: int | None = None,
     progress: Progress | None = None,
     fetch: FetchConfig | None = None,
+    kind: str = "full",
+    execute: Callable[..., SiteScanResult] | None = None,
     **config_overrides: object,
 ) -> list[ScanRun]:
     """Scan SITES (one process per core by default) and store each as it finishes.
 
     FETCH replaces the fetch settings built from the environment (the demo passes the
-    farm's host map this way).
+    farm's host map this way). KIND "freshness" is the daily pass: the home page and the
+    column lists only, no link or content checks. EXECUTE runs a one-process scan in
+    another process (the embedded watch's job pool); storing stays here.
     """
     profile = profile_load(profile_name)
     scan_date = scan_date or timezone.localdate()
-    config = scan_config(scan_date, fetch, **config_overrides)
+    if kind == "freshness":
+        for key, value in FRESHNESS.items():
+            config_overrides.setdefault(key, value)
+    config = scan_config(scan_date, fetch, kind=kind, **config_overrides)
     state_dir = Path(settings.GOVWATCH_CRAWL_STATE_DIR)
     todo = list(sites)
     specs = [site_spec(site) for site in todo]
@@ -150,8 +181,9 @@ def sites_scan(
         # Forked workers must not share the parent's database connections.
         connections.close_all()
     runs: list[ScanRun] = []
-    for index, result in scan_sites(specs, config, processes=processes, state_dir=state_dir):
-        runs.append(scan_store(todo[index], result, profile, calendar))
+    results = scan_sites(specs, config, processes=processes, state_dir=state_dir, execute=execute)
+    for index, result in results:
+        runs.append(scan_store(todo[index], result, profile, calendar, kind))
         if progress:
             progress(len(runs), len(todo), todo[index], runs[-1])
     return runs
@@ -179,3 +211,67 @@ def sites_dispatch(
         if progress:
             progress(len(runs), len(todo), site, runs[-1])
     return runs
+
+
+def probes_store(probes: Iterable[tuple[int, ProbeValue]], slot: datetime | None = None) -> int:
+    """Store (site id, probe) pairs; SLOT, the probe round's scheduled time, makes a round
+    delivered twice store each site once. Returns the probes offered (a repeated one is
+    skipped by the database, not counted again)."""
+    rows = [
+        Probe(
+            site_id=site_id,
+            at=p.at,
+            ok=p.ok,
+            status=p.status,
+            reason=p.reason[:300],
+            elapsed=p.elapsed,
+            outcome=p.outcome,
+            slot=slot,
+        )
+        for site_id, p in probes
+    ]
+    Probe.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    return len(rows)
+
+
+def probes_rollup(before: date, timeout: float = 15.0) -> tuple[int, int]:
+    """Roll up every raw probe dated before BEFORE (Beijing days) into one ProbeDay per
+    site and day, deleting the raw rows in the same transaction, one site-day batch at a
+    time. Returns (days written or merged, raw probes removed)."""
+    cutoff = day_start(before)
+    days = removed = 0
+    while True:
+        with transaction.atomic():
+            first = (
+                Probe.objects.filter(at__lt=cutoff).order_by("at").values_list("at", flat=True)[:1]
+            )
+            if not first:
+                return days, removed
+            day = beijing(first[0]).date()
+            chunk = Probe.objects.filter(at__gte=day_start(day), at__lt=day_start(day) + _DAY)
+            by_site: dict[int, list[ProbeValue]] = {}
+            for site_id, *fields in chunk.values_list(
+                "site_id", "at", "ok", "status", "reason", "elapsed", "outcome"
+            ):
+                at, ok, status, reason, elapsed, outcome = fields
+                by_site.setdefault(site_id, []).append(
+                    ProbeValue("", at, ok, status, reason, elapsed, outcome)
+                )
+            existing = {
+                row.site_id: row for row in ProbeDay.objects.filter(day=day, site_id__in=by_site)
+            }
+            fresh: list[ProbeDay] = []
+            for site_id, probes in by_site.items():
+                value = day_rollup(day, probes, timeout)
+                row = existing.get(site_id)
+                if row is not None:
+                    value = merge(row.to_value(), value)
+                    row.fill(value)
+                    row.save()
+                else:
+                    row = ProbeDay(site_id=site_id, day=day, count=0, failed=0)
+                    row.fill(value)
+                    fresh.append(row)
+            ProbeDay.objects.bulk_create(fresh, batch_size=2000)
+            removed += chunk._raw_delete(chunk.db)
+            days += len(by_site)

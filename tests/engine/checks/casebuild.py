@@ -7,7 +7,8 @@ keys it gives (severity, target_id, message_contains, evidence subset).
 
 Shorthands keep the files readable: ``age_days`` for a column's newest item,
 ``home_age_days``, ``post_ages_days`` for account posts, and a generated probe series
-``probes: {count, failed, slow}`` spread back from the monitoring point.
+``probes: {count, failed, slow}`` spread back from the monitoring point, and
+``probe_days: [[day, count, failed], …]`` for rolled-up days.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from govwatch.engine.checks.inputs import (
     MessageObservation,
     SiteObservation,
 )
-from govwatch.engine.fetch.outcomes import LinkOutcome, Probe
+from govwatch.engine.fetch.outcomes import LinkOutcome, Probe, ProbeDay
 from govwatch.engine.site.facts import SiteFacts
 from govwatch.engine.text.findings import TextHit
 
@@ -108,6 +109,7 @@ def site(spec: dict[str, Any], ctx: CheckContext) -> SiteObservation:
         hosts=tuple(spec.get("hosts", [])),
         business_system_urls=tuple(spec.get("business_system_urls", [])),
         probes=_probes(spec.get("probes", []), ctx.monitoring_point),
+        probe_days=tuple(ProbeDay(_d(d), int(n), int(f)) for d, n, f in spec.get("probe_days", [])),
         home_fetch_ok=spec.get("home_fetch_ok", True),
         home_newest_date=_d(home) if home is not None else None,
         columns=tuple(_column(c, point) for c in spec.get("columns", [])),

@@ -22,17 +22,24 @@ home_page.
 ## Unknowns
 Fewer probes than ``window_days × min_probes_per_day`` in the window is not enough
 to decide: an ``info`` finding with ``state: unknown`` and the probe count.
+
+## Rolled-up days
+Raw probes are kept for the judging window; older days are rolled up per site and day
+(count and failures). A whole day of the window that exists only as a rollup counts with
+its totals, so a period can be judged again long after its raw probes are gone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from fractions import Fraction
 
 from govwatch.engine.checks.base import Indicator, make_finding, ratio_text
 from govwatch.engine.checks.inputs import CheckContext, SiteObservation
+from govwatch.engine.clock import beijing, day_start
 from govwatch.engine.findings import EvidenceValue, Finding, Severity
+from govwatch.engine.monitoring.rollup import probe_failed
 
 CODE = "SIT001"
 SLUG = "site-unreachable"
@@ -47,15 +54,23 @@ class Params:
     warn_ratio_gt: float = 0.03
 
 
+def end_day(ctx: CheckContext) -> date:
+    """The last whole day of the window: the monitoring point's day in Beijing."""
+    return beijing(ctx.monitoring_point).date()
+
+
 def check(
     obs: SiteObservation, ctx: CheckContext, params: Params, level: Severity
 ) -> list[Finding]:
     start = ctx.monitoring_point - timedelta(days=params.window_days)
     window = [p for p in obs.probes if start <= p.at <= ctx.monitoring_point]
-    failed = sum(1 for p in window if not p.ok or p.elapsed >= params.timeout_s)
+    days = [d for d in obs.probe_days if start <= day_start(d.day) and d.day <= end_day(ctx)]
+    count = len(window) + sum(d.count for d in days)
+    failed = sum(1 for p in window if probe_failed(p, params.timeout_s))
+    failed += sum(d.failed for d in days)
     evidence: dict[str, EvidenceValue] = {
         "window_days": params.window_days,
-        "probes": len(window),
+        "probes": count,
         "failed": failed,
         "timeout_s": params.timeout_s,
     }
@@ -71,11 +86,11 @@ def check(
             evidence=evidence,
         )
 
-    if len(window) < params.window_days * params.min_probes_per_day:
+    if count < params.window_days * params.min_probes_per_day:
         evidence["state"] = "unknown"
-        return [hit("info", f"监测次数不足（{len(window)}次），无法判定首页可用性")]
+        return [hit("info", f"监测次数不足（{count}次），无法判定首页可用性")]
     # Exact fractions: 5 % must be on the line even when the float quotient is not.
-    ratio = Fraction(failed, len(window))
+    ratio = Fraction(failed, count)
     evidence["fail_ratio"] = round(float(ratio), 6)
     if ratio >= Fraction(str(params.fail_ratio_gte)):
         return [

@@ -1,0 +1,34 @@
+"""Celery's side of the watch: one task runs any job of `jobs.JOBS`, so Celery workers and
+the embedded run execute the same functions. Acknowledged late and rejected when the
+worker process is lost, so a job whose worker was killed is delivered again; a crawl
+finding its site busy comes back after GOVWATCH_BUSY_RETRY_SECONDS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Task, shared_task
+
+
+@shared_task(
+    name="govwatch.job",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=None,
+)
+def job_task(self: Task, name: str, kwargs: dict[str, Any]) -> str:
+    from django.conf import settings
+
+    from govwatch.web.monitoring.jobs import Busy, Job, job_run
+
+    try:
+        return job_run(Job(name, kwargs))
+    except Busy as exc:
+        raise self.retry(countdown=settings.GOVWATCH_BUSY_RETRY_SECONDS, exc=exc) from exc
+
+
+def jobs_send(jobs: list[Any]) -> None:
+    """Queue JOBS for the Celery workers."""
+    for job in jobs:
+        job_task.delay(job.name, job.kwargs)

@@ -1,0 +1,131 @@
+"""Early warnings (预警), computed each day from what is stored: the indicators' own
+warning findings (a column or home page near its update line, an account silent for 10
+of its 14 days, probe failures past 3 % of the current window) plus citizen messages
+unanswered for two months (the line is three). Stored per day with days left; they are
+the input of the alerts sent to units."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from govwatch.engine.findings import Finding
+from govwatch.engine.profiles import Profile, run_checks
+from govwatch.web.calendars.services import work_calendar_load
+from govwatch.web.config.engine import check_context, profile_load
+from govwatch.web.interaction.models import CitizenMessage
+from govwatch.web.monitoring.models import EarlyWarning
+from govwatch.web.newmedia.selectors import account_observations
+from govwatch.web.registry.models import Account
+from govwatch.web.scans.models import ScanRun
+from govwatch.web.scans.selectors import site_observations
+
+BATCH = 500
+# How far back a site's latest scan may be and still be read for today's warnings.
+LOOKBACK = dt.timedelta(days=30)
+MESSAGE_WARN = dt.timedelta(days=60)
+MESSAGE_LINE_DAYS = 90
+
+_KINDS = {"SIT001": "availability", "UPD001": "home_update", "NMA001": "account_update"}
+
+
+def _kind(code: str) -> str:
+    return _KINDS.get(code, "column_update" if code.startswith("UPD") else "availability")
+
+
+def _early(finding: Finding) -> bool:
+    """An early warning: a warning that says how near its line is (days left, or a ratio
+    for availability). Other warning-level findings (a missing mark) are not early."""
+    return finding.severity == "warning" and "days_left" in finding.evidence
+
+
+def _days_left(finding: Finding) -> int | None:
+    value = finding.evidence.get("days_left")
+    return int(value) if isinstance(value, int | float) else None
+
+
+def _latest_runs(day: dt.date) -> list[ScanRun]:
+    """Each running site's latest scan (any kind) within LOOKBACK of DAY."""
+    latest: dict[int, int] = {}
+    rows = ScanRun.objects.filter(
+        site__status="running", scan_date__range=(day - LOOKBACK, day)
+    ).order_by("-scan_date", "-finished_at")
+    for site_id, pk in rows.values_list("site_id", "pk"):
+        latest.setdefault(site_id, pk)
+    return list(ScanRun.objects.filter(pk__in=latest.values()).defer("failures", "stats"))
+
+
+def _site_warnings(day: dt.date, profile: Profile) -> Iterable[EarlyWarning]:
+    calendar = work_calendar_load()
+    ctx = check_context(day, calendar=calendar)
+    runs = _latest_runs(day)
+    for first in range(0, len(runs), BATCH):
+        for run, observation in site_observations(runs[first : first + BATCH]):
+            # Judged at today's end, not at the scan's date: the days left shrink daily.
+            for finding in run_checks(profile, observation, ctx):
+                if _early(finding):
+                    yield EarlyWarning(
+                        day=day,
+                        kind=_kind(finding.code),
+                        code=finding.code,
+                        site_id=run.site_id,
+                        target_id=finding.target_id[:2000],
+                        message=finding.message_zh,
+                        days_left=_days_left(finding),
+                        evidence=dict(finding.evidence),
+                    )
+
+
+def _account_warnings(day: dt.date, profile: Profile) -> Iterable[EarlyWarning]:
+    ctx = check_context(day)
+    accounts = Account.objects.filter(status="running")
+    for account, observation in account_observations(ctx.monitoring_point, accounts=accounts):
+        for finding in run_checks(profile, observation, ctx):
+            if _early(finding):
+                yield EarlyWarning(
+                    day=day,
+                    kind="account_update",
+                    code=finding.code,
+                    account=account,
+                    target_id=finding.target_id[:2000],
+                    message=finding.message_zh,
+                    days_left=_days_left(finding),
+                    evidence=dict(finding.evidence),
+                )
+
+
+def _message_warnings(day: dt.date) -> Iterable[EarlyWarning]:
+    end = dt.datetime.combine(day, dt.time.max, tzinfo=timezone.get_current_timezone())
+    late = CitizenMessage.objects.filter(
+        answered_at__isnull=True, received_at__lte=end - MESSAGE_WARN
+    )
+    for message in late.select_related("unit"):
+        age = (day - timezone.localtime(message.received_at).date()).days
+        yield EarlyWarning(
+            day=day,
+            kind="message_reply",
+            code="INT",
+            target_id=f"{message.box}:{message.message_id}",
+            message=f"{message.unit.name}承办的留言（{message.message_id}）已{age}天未答复",
+            days_left=MESSAGE_LINE_DAYS - age,
+            evidence={"unit": message.unit.name, "received_at": message.received_at.isoformat()},
+        )
+
+
+def warnings_evaluate(day: dt.date | None = None, profile_name: str | None = None) -> int:
+    """Compute DAY's early warnings (default today) and replace that day's rows; the same
+    day evaluated twice gives the same rows. Returns how many there are."""
+    day = day or timezone.localdate()
+    profile = profile_load(profile_name)
+    rows = [*_site_warnings(day, profile), *_account_warnings(day, profile)]
+    rows.extend(_message_warnings(day))
+    with transaction.atomic():
+        EarlyWarning.objects.filter(day=day).delete()
+        EarlyWarning.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+__all__ = ["warnings_evaluate"]
