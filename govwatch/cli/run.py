@@ -71,8 +71,9 @@ def watch_serve(
     try:
         server.run()
     except KeyboardInterrupt:
-        say("正在停止：等待运行中的任务完成（最多30秒），未完成的下次启动时续做……")
+        pass
     finally:
+        say("正在停止：等待运行中的任务完成（最多30秒），未完成的下次启动时续做……")
         signal.signal(signal.SIGTERM, previous)
         server.close()
         stop.set()

@@ -79,9 +79,8 @@ def schedule_jobs(schedule: Schedule, now: dt.datetime) -> list[Job]:
                 pk__in=_own_schedule(schedule.kind, "site")
             )
             codes = list(sites.order_by("site_code").values_list("site_code", flat=True))
-        return [
-            Job("site_scan", {"site_code": c, "day": day, "kind": schedule.kind}) for c in codes
-        ]
+        kind = "full" if schedule.kind == "crawl" else "freshness"
+        return [Job("site_scan", {"site_code": c, "day": day, "kind": kind}) for c in codes]
     if schedule.kind == "feeds":
         return [Job("feeds", {"schedule_id": schedule.pk})]
     return [Job(schedule.kind, {"day": day})]

@@ -116,7 +116,7 @@ def test_a_crawl_schedule_becomes_one_job_per_running_site_and_per_site_rows_win
     Schedule.objects.create(kind="crawl", site=b, interval_minutes=1440, next_run_at=NOW)
     jobs = schedule_jobs(crawl, NOW)
     assert jobs == [
-        Job("site_scan", {"site_code": a.site_code, "day": "2024-07-10", "kind": "crawl"})
+        Job("site_scan", {"site_code": a.site_code, "day": "2024-07-10", "kind": "full"})
     ]
 
 
