@@ -29,6 +29,10 @@ class WorkerLost(RuntimeError):
     """The child process running a job died before answering."""
 
 
+class JobTimedOut(RuntimeError):
+    """The job ran past its time limit and its process was killed (not run again)."""
+
+
 class JobFailed(RuntimeError):
     """The job raised in the child; the message carries the child's traceback."""
 
@@ -95,7 +99,7 @@ class JobPool:
                         raise JobFailed(str(value))
                 if not ready:
                     process.kill()
-                    raise WorkerLost(f"工作进程 {process.pid} 超过 {timeout} 秒未完成，已终止")
+                    raise JobTimedOut(f"工作进程 {process.pid} 超过 {timeout:.0f} 秒未完成，已终止")
                 process.join(5)
                 raise WorkerLost(f"工作进程 {process.pid} 异常退出（退出码 {process.exitcode}）")
             finally:

@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connection
@@ -160,7 +161,7 @@ class Watch:
     def _execute(self, pending: _Pending) -> None:
         job = pending.job
         try:
-            message = job_run(job, execute=self.pool.run, fetch=self.fetch)
+            message = job_run(job, execute=self._execute_limited, fetch=self.fetch)
         except Busy as exc:
             with self._lock:
                 when = time.monotonic() + settings.GOVWATCH_BUSY_RETRY_SECONDS
@@ -179,6 +180,9 @@ class Watch:
             self._finish(pending.firing, False, f"{job.label()}：{type(exc).__name__}: {exc}")
             return
         self._finish(pending.firing, True, message)
+
+    def _execute_limited(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return self.pool.run(fn, *args, timeout=settings.GOVWATCH_JOB_TIME_LIMIT)
 
     def _finish(self, firing: _Firing, ok: bool, message: str) -> None:
         with self._lock:

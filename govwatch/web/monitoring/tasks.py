@@ -29,6 +29,12 @@ def job_task(self: Task, name: str, kwargs: dict[str, Any]) -> str:
 
 
 def jobs_send(jobs: list[Any]) -> None:
-    """Queue JOBS for the Celery workers."""
+    """Queue JOBS for the Celery workers, each stopped at GOVWATCH_JOB_TIME_LIMIT (a job
+    past its time limit fails and is acknowledged; it is not delivered again)."""
+    from django.conf import settings
+
+    limit = settings.GOVWATCH_JOB_TIME_LIMIT
     for job in jobs:
-        job_task.delay(job.name, job.kwargs)
+        job_task.apply_async(
+            (job.name, job.kwargs), time_limit=limit, soft_time_limit=max(limit - 30, limit * 0.9)
+        )

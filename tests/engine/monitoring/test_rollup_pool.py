@@ -11,7 +11,7 @@ import pytest
 
 from govwatch.engine.clock import BEIJING
 from govwatch.engine.fetch.outcomes import Probe
-from govwatch.engine.monitoring.pool import JobFailed, JobPool, WorkerLost
+from govwatch.engine.monitoring.pool import JobFailed, JobPool, JobTimedOut, WorkerLost
 from govwatch.engine.monitoring.rollup import day_rollup, merge, percentile
 
 DAY = date(2024, 6, 30)
@@ -68,3 +68,11 @@ def test_pool_returns_results_and_reports_errors_and_killed_workers() -> None:
     with pytest.raises(WorkerLost, match="-9"):
         pool.run(time.sleep, 60)
     assert pool.run(pow, 3, 3) == 27  # the pool goes on after a lost worker
+
+
+def test_a_job_past_its_time_limit_is_stopped() -> None:
+    """A site that drips bytes forever holds one worker until the limit, then is let go."""
+    pool = JobPool(1)
+    with pytest.raises(JobTimedOut):
+        pool.run(time.sleep, 60, timeout=0.5)
+    assert not pool.pids()

@@ -15,6 +15,7 @@ from govwatch.engine.clock import BEIJING
 from govwatch.engine.profiles import run_checks
 from govwatch.web.calendars.services import work_calendar_load
 from govwatch.web.config.engine import check_context, profile_load
+from govwatch.web.inspections.models import Inspection
 from govwatch.web.interaction.models import CitizenMessage
 from govwatch.web.monitoring.jobs import Job, job_probe_round, job_run, schedule_jobs
 from govwatch.web.monitoring.models import EarlyWarning, Lease, Schedule
@@ -229,3 +230,12 @@ def test_warnings_come_from_stored_observations_with_days_left() -> None:
 
 def test_job_run_dispatches_by_name() -> None:
     assert job_run(Job("warnings", {"day": "2024-07-10"})).startswith("预警")
+
+
+def test_the_quarter_draft_is_made_once_for_the_quarter_before() -> None:
+    _run(_site("1100000012", "d.gov.cn"), dt.date(2024, 9, 20))
+    first = job_run(Job("inspection_draft", {"day": "2024-10-08"}))
+    assert first.startswith("2024Q3 检查初稿：")
+    assert job_run(Job("inspection_draft", {"day": "2024-10-08"})) == "2024Q3 初稿已存在"
+    [inspection] = Inspection.objects.all()
+    assert inspection.period == "2024Q3" and inspection.results.count() == 1
