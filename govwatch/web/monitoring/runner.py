@@ -37,6 +37,14 @@ FAST_JOBS = frozenset({"probe_round", "feeds", "warnings", "rollup", "inspection
 PRELOAD = ("govwatch.engine.crawl", "govwatch.engine.monitoring.probes")
 
 
+def _key(job: Job) -> tuple[str, str]:
+    """What makes two queued jobs the same work: a site's crawl of a kind, a schedule's
+    probe round or feed fetch, a daily job."""
+    kwargs = job.kwargs
+    target = kwargs.get("site_code") or kwargs.get("schedule_id") or ""
+    return job.name, f"{target}:{kwargs.get('kind', '')}"
+
+
 @dataclass
 class _Firing:
     """One firing of a schedule: its outstanding jobs and what they said."""
@@ -75,6 +83,7 @@ class Watch:
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
         self._open: dict[int, _Firing] = {}
+        self._waiting: set[tuple[str, str]] = set()  # queued, not started
         self.done = 0  # jobs finished, for tests and the status line
 
     # --- life cycle ---------------------------------------------------------------
@@ -114,11 +123,20 @@ class Watch:
     # --- dispatch -----------------------------------------------------------------
 
     def _dispatch(self, schedule: Schedule, jobs: list[Job]) -> None:
-        firing = _Firing(schedule.pk, len(jobs))
+        """Queue a firing's jobs, except those already waiting from an earlier firing (a
+        week's crawls not done when the next week fires must not pile up)."""
         with self._lock:
-            self._open[schedule.pk] = firing
-        self.say(f"[计划] {schedule}：{len(jobs)} 项任务")
-        for job in jobs:
+            fresh = [job for job in jobs if _key(job) not in self._waiting]
+            self._waiting.update(_key(job) for job in fresh)
+            firing = _Firing(schedule.pk, len(fresh))
+            if fresh:
+                self._open[schedule.pk] = firing
+        skipped = len(jobs) - len(fresh)
+        note = f"（{skipped} 项仍在排队，不重复加入）" if skipped else ""
+        self.say(f"[计划] {schedule}：{len(fresh)} 项任务{note}")
+        if not fresh:
+            schedule_finish(schedule.pk, "ok", f"上次的 {skipped} 项任务仍在排队")
+        for job in fresh:
             self._put(_Pending(job, firing))
 
     def _put(self, pending: _Pending) -> None:
@@ -154,6 +172,8 @@ class Watch:
                 continue
             if self._stop.is_set():
                 break
+            with self._lock:
+                self._waiting.discard(_key(pending.job))
             self._execute(pending)
             close_old_connections()
         connection.close()
