@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ from govwatch.web.registry.models import Account, Site
 from govwatch.web.scans.models import Probe
 from govwatch.web.scans.services import probes_rollup, probes_store, sites_scan
 
+log = logging.getLogger(__name__)
 Execute = Callable[..., Any]
 DRAFT_BY = "govwatch 计划任务（季度检查初稿）"
 PROBE_TIMEOUT = 15.0  # W-V2: a home page not open within 15 s is unreachable
@@ -133,9 +135,17 @@ def _site_lease(site_code: str) -> Iterator[None]:
     stop = threading.Event()
 
     def renew() -> None:
+        # A renewal that fails (the database away for a moment) is tried again next time;
+        # one that finds the lease gone (it ran out, someone took it) is logged: the crawl
+        # goes on, and storing its scan id twice is harmless.
         try:
             while not stop.wait(max(1.0, settings.GOVWATCH_LEASE_SECONDS / 3)):
-                lease_renew(key, holder)
+                try:
+                    if not lease_renew(key, holder):
+                        log.warning("网站 %s 的任务锁已失效（被接管或过期）", site_code)
+                except Exception:
+                    log.exception("renewing the lease of %s", site_code)
+                    close_old_connections()
         finally:
             connection.close()
 

@@ -153,8 +153,10 @@ class LinkProblem(models.Model):
 class Probe(models.Model):
     """One availability probe of a site's home page; kept across scans for the weekly ratio."""
 
+    # No index of its own: the unique (site, at) index serves lookups by site (a saving of
+    # ~12 bytes a row on the largest table, measured by bench/probe_storage_bench.py).
     site = models.ForeignKey(
-        Site, verbose_name="网站", on_delete=models.CASCADE, related_name="probes"
+        Site, verbose_name="网站", on_delete=models.CASCADE, related_name="probes", db_index=False
     )
     at = models.DateTimeField("探测时间")
     ok = models.BooleanField("可访问")
@@ -185,7 +187,7 @@ class ProbeDay(models.Model):
     """One site's availability probes of one day, rolled up when the raw probes leave the
     judging window."""
 
-    site = models.ForeignKey(Site, verbose_name="网站", on_delete=models.CASCADE)
+    site = models.ForeignKey(Site, verbose_name="网站", on_delete=models.CASCADE, db_index=False)
     day = models.DateField("日期")
     count = models.PositiveIntegerField("探测次数")
     failed = models.PositiveIntegerField("失败次数")
