@@ -3,6 +3,7 @@ computed each day (EarlyWarning). The probes and their daily rollup live with th
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from govwatch.web.registry.models import Account, Site
@@ -17,6 +18,8 @@ JOB_KINDS = [
     ("inspection_draft", "季度检查初稿"),
 ]
 JOB_KINDS_ZH = dict(JOB_KINDS)
+SITE_KINDS = frozenset({"probe", "freshness", "crawl"})
+ACCOUNT_KINDS = frozenset({"feeds"})
 RUN_STATES = [
     ("", "未运行"),
     ("running", "运行中"),
@@ -79,6 +82,21 @@ class Schedule(models.Model):
     def __str__(self) -> str:
         target = self.site or self.account or "全部"
         return f"{JOB_KINDS_ZH.get(self.kind, self.kind)}（{target}）"
+
+    def clean(self) -> None:
+        """Which targets a kind can have: probes and scans a site, feeds an account, the
+        daily and quarterly jobs nothing (they cover everything)."""
+        errors: dict[str, str] = {}
+        if self.site_id and self.account_id:
+            errors["account"] = "一条计划只能针对一个网站或一个账号"
+        if self.site_id and self.kind not in SITE_KINDS:
+            errors["site"] = f"“{JOB_KINDS_ZH[self.kind]}”不能针对单个网站"
+        if self.account_id and self.kind not in ACCOUNT_KINDS:
+            errors["account"] = f"“{JOB_KINDS_ZH[self.kind]}”不能针对单个账号"
+        if self.interval_minutes is not None and self.interval_minutes < 1:
+            errors["interval_minutes"] = "间隔至少1分钟"
+        if errors:
+            raise ValidationError(errors)
 
 
 class Lease(models.Model):

@@ -68,3 +68,17 @@ def test_a_probe_cannot_be_edited_or_deleted(admin_client: Client) -> None:
         == 403
     )
     assert Probe.objects.filter(pk=probe.pk).exists()
+
+
+def test_a_schedule_names_only_targets_its_kind_can_have(admin_client: Client) -> None:
+    site = Site.objects.create(
+        site_code="1100000003", name="示范网站三", home_url="http://c.gov.cn/", kind="department",
+        operating_unit=unit(), status="running",
+    )  # fmt: skip
+    form = {
+        "kind": "warnings", "site": site.pk, "enabled": "on", "interval_minutes": "0",
+        "jitter_seconds": "0", "next_run_at_0": "2024-07-10", "next_run_at_1": "09:00:00",
+    }  # fmt: skip
+    page = admin_client.post("/admin/monitoring/schedule/add/", form).content.decode()
+    assert "“预警计算”不能针对单个网站" in page and "间隔至少1分钟" in page
+    assert not Schedule.objects.filter(site=site).exists()
