@@ -31,7 +31,7 @@ from govwatch.web.monitoring.services import (
 from govwatch.web.monitoring.warnings import warnings_evaluate
 from govwatch.web.newmedia.models import FetchAttempt, Post
 from govwatch.web.registry.models import Site
-from govwatch.web.scans.models import Probe, ProbeDay, ScanRun
+from govwatch.web.scans.models import ColumnSnapshot, Probe, ProbeDay, ScanRun
 from govwatch.web.scans.selectors import site_observations
 from govwatch.web.scans.services import probes_rollup
 from tests.engine.monitoring.probeserver import ProbeServer
@@ -239,3 +239,18 @@ def test_the_quarter_draft_is_made_once_for_the_quarter_before() -> None:
     assert job_run(Job("inspection_draft", {"day": "2024-10-08"})) == "2024Q3 初稿已存在"
     [inspection] = Inspection.objects.all()
     assert inspection.period == "2024Q3" and inspection.results.count() == 1
+
+
+def test_columns_near_their_line_warn_as_column_updates() -> None:
+    """Three stale news columns: UPD002 warns (the veto comes at five), as a column warning."""
+    today = timezone.localdate()
+    site = _site("1100000013", "cols.gov.cn")
+    run = _run(site, today)
+    for number in range(3):
+        ColumnSnapshot.objects.create(
+            run=run, name=f"工作动态{number}", url=f"http://cols.gov.cn/c{number}/", kind="news",
+            registered=True, item_count=10, newest_date=today - dt.timedelta(days=20),
+        )  # fmt: skip
+    warnings_evaluate(today, "cn-national-2019")
+    columns = EarlyWarning.objects.filter(day=today, kind="column_update", site=site)
+    assert [w.code for w in columns] == ["UPD002"]
