@@ -8,6 +8,7 @@ redirect loop, private address) becomes a value with a `FetchError` reason.
 from __future__ import annotations
 
 import asyncio
+import errno
 import ipaddress
 import socket
 import ssl
@@ -105,8 +106,14 @@ def _ssl_context(legacy: bool) -> ssl.SSLContext | bool:
     return ctx
 
 
+_LOCAL_ERRNOS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
+
+
 def _classify(exc: BaseException) -> tuple[FetchError, str]:
     text = f"{type(exc).__name__}: {exc}"[:200]
+    os_error = getattr(exc, "os_error", exc)
+    if isinstance(os_error, OSError) and os_error.errno in _LOCAL_ERRNOS:
+        return FetchError.LOCAL, text  # too many open files here: not the server's failure
     cause: BaseException | None = exc
     while cause is not None:
         if isinstance(cause, _RefusedAddress):
@@ -195,6 +202,7 @@ class Fetcher:
         connector = aiohttp.TCPConnector(
             limit=max(1, cfg.global_concurrency),
             limit_per_host=0,
+            force_close=not cfg.keep_alive,
             resolver=_GuardedResolver(self._policy, self._host_map),
             ssl=_ssl_context(cfg.legacy_tls),
             ttl_dns_cache=300,

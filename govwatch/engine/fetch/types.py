@@ -28,6 +28,8 @@ class FetchError(StrEnum):
     UNSUPPORTED_SCHEME = "unsupported_scheme"
     INVALID_URL = "invalid_url"
     PROTOCOL = "protocol"  # malformed HTTP from the server
+    # Our side ran out of something (open files, buffers): says nothing about the server.
+    LOCAL = "local"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,9 @@ class FetchConfig:
     retries: int = 2  # extra attempts, transient failures only
     retry_backoff: float = 0.5  # first wait; doubles each attempt
     legacy_tls: bool = False  # accept old protocols/ciphers and unverified certificates
+    # False closes each connection after its answer: a probe round visits thousands of
+    # hosts once each, and kept-alive idle sockets would pile up to one per host.
+    keep_alive: bool = True
     # Hosts, IPs or CIDRs exempt from the private/reserved-address refusal (the web layer
     # fills this from its GOVWATCH_ALLOW_HOSTS setting; tests and the demo use 127.0.0.0/8).
     allow_hosts: tuple[str, ...] = ()

@@ -34,6 +34,7 @@ class ProbeOutcome(StrEnum):
     SERVER_ERROR = "server_error"  # 5xx, or the connection dropped mid-answer
     BLOCKED = "blocked"  # 401/403/429 or a WAF challenge: the page did not open for us
     ERROR = "error"  # 404 and other 4xx, redirect loops, malformed answers, refused address
+    # (a fetch that failed on our side, FetchError.LOCAL, is no probe at all)
 
 
 _ERRORS = {
@@ -76,16 +77,20 @@ class RoundStats:
     probes: int
     failed: int
     elapsed: float
+    not_probed: int = 0  # this machine ran out of sockets or memory: no probe recorded
 
 
 def round_config(fetch: FetchConfig, timeout: float, concurrency: int) -> FetchConfig:
     """The fetch settings of a probe round: no retries (a retry would hide the failure the
     probe is there to count), one request per host at a time, the whole fetch within
-    TIMEOUT, and a small body cap (the page opened once it answers)."""
+    TIMEOUT, a small body cap (the page opened once it answers), and no kept-alive
+    connections (one host, one probe: idle sockets would pile up to one per host and run
+    the process out of open files)."""
     return replace(
         fetch,
         global_concurrency=concurrency,
         per_host_concurrency=1,
+        keep_alive=False,
         total_timeout=timeout,
         read_timeout=timeout,
         connect_timeout=min(timeout, fetch.connect_timeout),
@@ -113,6 +118,7 @@ async def probe_round(
     # of slow DNS answers the bottleneck of the round.
     loop.set_default_executor(ThreadPoolExecutor(max_workers=min(64, concurrency)))
     found: list[tuple[int, Probe]] = []
+    local: list[int] = []
     async with Fetcher(round_config(fetch, timeout, concurrency)) as fetcher:
 
         async def one(key: int, url: str) -> None:
@@ -120,6 +126,9 @@ async def probe_round(
             if as_of is not None:
                 at = datetime.combine(as_of, at.timetz())
             result = await fetcher.fetch(url)
+            if result.error is FetchError.LOCAL:
+                local.append(key)  # our failure, not the site's: no probe is recorded
+                return
             outcome, reason = probe_outcome(result, timeout)
             probe = Probe(
                 url,
@@ -144,7 +153,7 @@ async def probe_round(
         if pending:
             await asyncio.wait(pending)
     failed = sum(1 for _, p in found if not p.ok)
-    return found, RoundStats(len(found), failed, time.monotonic() - started)
+    return found, RoundStats(len(found), failed, time.monotonic() - started, len(local))
 
 
 def probe_round_sync(

@@ -123,7 +123,11 @@ def job_probe_round(
         dt.date.fromisoformat(as_of) if as_of else None,
     )
     probes_store(probes, moment)
-    return f"探测 {stats.probes} 个首页，失败 {stats.failed} 个，用时 {stats.elapsed:.1f} 秒"
+    message = f"探测 {stats.probes} 个首页，失败 {stats.failed} 个，用时 {stats.elapsed:.1f} 秒"
+    if stats.not_probed:
+        # Raise the open-file limit (ulimit -n) or lower GOVWATCH_PROBE_CONCURRENCY.
+        message += f"；{stats.not_probed} 个因本机资源不足（如打开文件数上限）未能探测"
+    return message
 
 
 @contextlib.contextmanager
