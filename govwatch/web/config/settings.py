@@ -165,6 +165,9 @@ GOVWATCH_WORKERS = int(env.get("GOVWATCH_WORKERS", "0")) or (os.cpu_count() or 1
 GOVWATCH_PROBE_CONCURRENCY = int(env.get("GOVWATCH_PROBE_CONCURRENCY", "500"))
 GOVWATCH_PROBE_RAW_DAYS = int(env.get("GOVWATCH_PROBE_RAW_DAYS", "14"))
 GOVWATCH_LEASE_SECONDS = int(env.get("GOVWATCH_LEASE_SECONDS", "300"))
+# Scans older than this many days are pruned daily, except each site's last full crawl of
+# every quarter and the scans inspection results cite (docs/operations.md).
+GOVWATCH_SCAN_KEEP_DAYS = int(env.get("GOVWATCH_SCAN_KEEP_DAYS", "35"))
 # The longest one job (a site's crawl, a probe round) may run before it is stopped and
 # recorded as failed: a site that drips bytes forever holds one worker, not the watch.
 GOVWATCH_JOB_TIME_LIMIT = float(env.get("GOVWATCH_JOB_TIME_LIMIT", str(4 * 3600)))

@@ -40,7 +40,7 @@ from govwatch.web.monitoring.warnings import warnings_evaluate
 from govwatch.web.newmedia.services import posts_fetch
 from govwatch.web.registry.models import Account, Site
 from govwatch.web.scans.models import Probe
-from govwatch.web.scans.services import probes_rollup, probes_store, sites_scan
+from govwatch.web.scans.services import probes_rollup, probes_store, scans_prune, sites_scan
 
 log = logging.getLogger(__name__)
 Execute = Callable[..., Any]
@@ -220,9 +220,12 @@ def job_warnings(day: str, **_: object) -> str:
 
 
 def job_rollup(day: str, **_: object) -> str:
+    """The daily housekeeping: old probes rolled up per site and day, old scans pruned."""
+    today = dt.date.fromisoformat(day)
     keep = dt.timedelta(days=settings.GOVWATCH_PROBE_RAW_DAYS)
-    days, removed = probes_rollup(dt.date.fromisoformat(day) - keep, PROBE_TIMEOUT)
-    return f"汇总 {days} 个网站日，移除原始探测 {removed} 条"
+    days, removed = probes_rollup(today - keep, PROBE_TIMEOUT)
+    pruned = scans_prune(today - dt.timedelta(days=settings.GOVWATCH_SCAN_KEEP_DAYS))
+    return f"汇总 {days} 个网站日，移除原始探测 {removed} 条；清理旧扫描 {pruned} 次"
 
 
 def job_inspection_draft(day: str, **_: object) -> str:

@@ -14,7 +14,7 @@ JOB_KINDS = [
     ("crawl", "全站扫描（链接、内容）"),
     ("feeds", "新媒体订阅源采集"),
     ("warnings", "预警计算"),
-    ("rollup", "探测数据日汇总"),
+    ("rollup", "数据日汇总与清理"),
     ("inspection_draft", "季度检查初稿"),
 ]
 JOB_KINDS_ZH = dict(JOB_KINDS)

@@ -22,6 +22,7 @@ from govwatch.engine.crawl.parallel import process_count
 from govwatch.engine.fetch.outcomes import Probe as ProbeValue
 from govwatch.engine.fetch.types import FetchConfig
 from govwatch.engine.monitoring.rollup import day_rollup, merge
+from govwatch.engine.periods import quarter_label
 from govwatch.engine.profiles import Profile, run_checks
 from govwatch.engine.workdays import WorkCalendar
 from govwatch.web.calendars.services import work_calendar_load
@@ -275,3 +276,28 @@ def probes_rollup(before: date, timeout: float = 15.0) -> tuple[int, int]:
             ProbeDay.objects.bulk_create(fresh, batch_size=2000)
             removed += chunk._raw_delete(chunk.db)
             days += len(by_site)
+
+
+def scans_prune(before: date) -> int:
+    """Delete the scans dated before BEFORE that nothing needs any more, with their
+    columns, link problems and findings: a daily freshness pass and the weekly crawls add
+    ~60 runs a site a year, and a run's column lists are the bulk of the database. Kept:
+    each site's latest full crawl of every quarter (what an inspection of that quarter
+    judges, and the lists a publication count reads) and every run an inspection result
+    cites. Returns the runs deleted."""
+    old = ScanRun.objects.filter(scan_date__lt=before)
+    keep: set[int] = set(
+        old.filter(inspectionresult__isnull=False).values_list("pk", flat=True).distinct()
+    )
+    seen: set[tuple[int, str]] = set()
+    full = old.filter(kind="full").order_by("site_id", "-scan_date", "-finished_at")
+    for pk, site_id, scan_date in full.values_list("pk", "site_id", "scan_date").iterator():
+        quarter = (site_id, quarter_label(scan_date))
+        if quarter not in seen:
+            seen.add(quarter)
+            keep.add(pk)
+    doomed = [pk for pk in old.values_list("pk", flat=True).iterator() if pk not in keep]
+    for first in range(0, len(doomed), 500):
+        with transaction.atomic():
+            ScanRun.objects.filter(pk__in=doomed[first : first + 500]).delete()
+    return len(doomed)

@@ -74,3 +74,14 @@ def test_probes_are_not_retried() -> None:
         )
         assert server.hits["down-2.gov.cn"] == 1
     assert probes[0][1].outcome == "server_error"
+
+
+def test_running_out_of_open_files_here_is_not_the_sites_failure() -> None:
+    import errno
+
+    from govwatch.engine.fetch.client import _classify
+
+    assert _classify(OSError(errno.EMFILE, "Too many open files"))[0] is FetchError.LOCAL
+    assert (
+        _classify(ConnectionRefusedError(errno.ECONNREFUSED, "refused"))[0] is not FetchError.LOCAL
+    )

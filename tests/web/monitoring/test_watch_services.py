@@ -254,3 +254,27 @@ def test_columns_near_their_line_warn_as_column_updates() -> None:
     warnings_evaluate(today, "cn-national-2019")
     columns = EarlyWarning.objects.filter(day=today, kind="column_update", site=site)
     assert [w.code for w in columns] == ["UPD002"]
+
+
+def test_old_scans_are_pruned_but_each_quarters_last_full_crawl_and_cited_scans_stay() -> None:
+    from govwatch.web.inspections.models import InspectionResult
+    from govwatch.web.scans.services import scans_prune
+
+    site = _site("1100000014", "p.gov.cn")
+    days = [dt.date(2024, 4, 5), dt.date(2024, 5, 5), dt.date(2024, 6, 20), dt.date(2024, 7, 2)]
+    runs = {day: _run(site, day) for day in days}
+    fresh = ScanRun.objects.create(
+        site=site, scan_id="f", scan_date=dt.date(2024, 6, 28), kind="freshness",
+        profile="cn-national-2019", started_at=NOW, finished_at=NOW,
+    )  # fmt: skip
+    ColumnSnapshot.objects.create(run=runs[days[1]], name="动态", url="http://p.gov.cn/d/")
+    inspection = Inspection.objects.create(
+        period="2024Q2", period_start=dt.date(2024, 4, 1), period_end=dt.date(2024, 6, 30),
+        profile="cn-national-2019",
+    )  # fmt: skip
+    InspectionResult.objects.create(inspection=inspection, site=site, scan=runs[days[0]])
+    assert scans_prune(dt.date(2024, 7, 1)) == 2  # May's crawl and the freshness pass
+    left = set(ScanRun.objects.values_list("scan_date", flat=True))
+    assert left == {days[0], days[2], days[3]}  # cited; Q2's last; newer than the cut
+    assert not ColumnSnapshot.objects.exists() and not ScanRun.objects.filter(pk=fresh.pk).exists()
+    assert scans_prune(dt.date(2024, 7, 1)) == 0
