@@ -45,7 +45,7 @@ def column_publication_counts(site: Site, start: date, end: date) -> Table:
     published more than the scan followed; the 备注 column says when pages were capped.
     """
     run = (
-        ScanRun.objects.filter(site=site, scan_date__lte=end)
+        ScanRun.objects.filter(site=site, scan_date__lte=end, kind="full")
         .order_by("-scan_date", "-finished_at")
         .first()
     )

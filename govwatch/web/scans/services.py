@@ -46,8 +46,11 @@ FRESHNESS: dict[str, object] = {
     "check_text": False,
     "check_external": False,
     "max_depth": 1,
+    "max_list_pages": 1,  # a list's first page carries its newest items
     "probe_count": 0,
 }
+# A freshness pass is superseded by the next day's: kept a week, for the warnings' history.
+FRESHNESS_KEEP = timedelta(days=7)
 
 
 def scan_findings_compute(
@@ -284,8 +287,11 @@ def scans_prune(before: date) -> int:
     ~60 runs a site a year, and a run's column lists are the bulk of the database. Kept:
     each site's latest full crawl of every quarter (what an inspection of that quarter
     judges, and the lists a publication count reads) and every run an inspection result
-    cites. Returns the runs deleted."""
-    old = ScanRun.objects.filter(scan_date__lt=before)
+    cites. Freshness passes go after a week. Returns the runs deleted."""
+    stale_passes = ScanRun.objects.filter(
+        kind="freshness", scan_date__lt=max(before, timezone.localdate() - FRESHNESS_KEEP)
+    )
+    old = ScanRun.objects.filter(scan_date__lt=before) | stale_passes
     keep: set[int] = set(
         old.filter(inspectionresult__isnull=False).values_list("pk", flat=True).distinct()
     )
