@@ -86,7 +86,7 @@ def schedule_jobs(schedule: Schedule, now: dt.datetime) -> list[Job]:
         return [Job("site_scan", {"site_code": c, "day": day, "kind": kind}) for c in codes]
     if schedule.kind == "feeds":
         return [Job("feeds", {"schedule_id": schedule.pk})]
-    return [Job(schedule.kind, {"day": day})]
+    return [Job(schedule.kind, {"day": day, "schedule_id": schedule.pk})]
 
 
 # --- the jobs ------------------------------------------------------------------------

@@ -224,8 +224,9 @@ def celery_scheduler_create(tick: float = 5.0, say: Callable[[str], None] = prin
     from govwatch.web.monitoring.tasks import jobs_send
 
     def dispatch(schedule: Schedule, jobs: list[Job]) -> None:
-        jobs_send(jobs)
+        # Marked before sending: a fast worker's own 完成 must not be overwritten.
         schedule_finish(schedule.pk, "sent", f"已派发 {len(jobs)} 项任务")
+        jobs_send(jobs)
         say(f"[计划] {schedule}：已派发 {len(jobs)} 项任务")
 
     return Scheduler(dispatch, tick)

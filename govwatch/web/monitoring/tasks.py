@@ -21,11 +21,23 @@ def job_task(self: Task, name: str, kwargs: dict[str, Any]) -> str:
     from django.conf import settings
 
     from govwatch.web.monitoring.jobs import Busy, Job, job_run
+    from govwatch.web.monitoring.services import schedule_finish
 
+    # A job that is its schedule's whole firing (a probe round, the feeds, a daily job)
+    # writes its outcome back, so the admin shows it as in the embedded run; a site's
+    # crawl is one of many and leaves the schedule at 已派发.
+    schedule_id = kwargs.get("schedule_id") if name != "site_scan" else None
     try:
-        return job_run(Job(name, kwargs))
+        message = job_run(Job(name, kwargs))
     except Busy as exc:
         raise self.retry(countdown=settings.GOVWATCH_BUSY_RETRY_SECONDS, exc=exc) from exc
+    except Exception as exc:
+        if schedule_id is not None:
+            schedule_finish(int(schedule_id), "failed", f"{type(exc).__name__}: {exc}")
+        raise
+    if schedule_id is not None:
+        schedule_finish(int(schedule_id), "ok", message)
+    return message
 
 
 def jobs_send(jobs: list[Any]) -> None:

@@ -233,6 +233,8 @@ def test_scheduler_fires_probe_and_crawl_tasks(farm: Farm, tmp_path: Path) -> No
             return set(rows.values_list("site__site_code", flat=True)) == codes
 
         _wait(probed, "a probe round over every running site", processes)
+        probe_done = Schedule.objects.filter(kind="probe", site=None, last_state="ok")
+        _wait(probe_done.exists, "the probe round's outcome written back", processes)
         crawled = ScanRun.objects.filter(kind="full", site__site_code__in=codes)
         _wait(crawled.exists, "a full crawl stored by the worker", processes)
 
@@ -245,9 +247,15 @@ def test_scheduler_fires_probe_and_crawl_tasks(farm: Farm, tmp_path: Path) -> No
     defaults = Schedule.objects.filter(site=None, account=None)
     for kind in ("probe", "crawl"):
         schedule = defaults.get(kind=kind)
-        assert schedule.last_state == "sent", (kind, schedule.last_message)
         assert schedule.last_started_at is not None
         assert schedule.next_run_at > schedule.last_started_at  # fired once, next one later
+    # A probe round is its schedule's whole firing: the worker writes its outcome back; a
+    # crawl schedule's firing is one task per site and stays 已派发.
+    probe = defaults.get(kind="probe")
+    assert (probe.last_state, probe.last_message[:8]) == ("ok", f"探测 {len(codes)} 个首页"), (
+        probe.last_message
+    )
+    assert defaults.get(kind="crawl").last_state == "sent"
     # A crawl schedule is one task per running site.
     assert str(len(codes)) in defaults.get(kind="crawl").last_message
 
