@@ -19,6 +19,8 @@ from pathlib import Path
 
 import openpyxl
 
+from govwatch.engine.cellsafety import csv_row, csv_unescaped_rows, xlsx_row
+
 
 class TableFileError(Exception):
     """The file as a whole cannot be read: wrong type, empty, undecodable."""
@@ -99,7 +101,7 @@ def read_csv_bytes(data: bytes, name: str) -> Sheet:
         raise TableFileError("文件内容不是文本表格（含二进制数据）")
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        sheet = _build_sheet(name, list(reader))
+        sheet = _build_sheet(name, list(csv_unescaped_rows(reader)))
     except csv.Error as exc:
         raise TableFileError(f"csv 格式错误：{exc}") from exc
     if sheet is None:
@@ -159,7 +161,7 @@ def iter_first_sheet(path: Path) -> tuple[str, Iterator[Sequence[object]]]:
         def csv_rows() -> Iterator[Sequence[object]]:
             with path.open(encoding=encoding, newline="") as handle:
                 try:
-                    yield from csv.reader(handle)
+                    yield from csv_unescaped_rows(csv.reader(handle))
                 except (csv.Error, UnicodeDecodeError) as exc:
                     raise TableFileError(f"csv 格式错误：{exc}") from exc
 
@@ -194,20 +196,23 @@ def write_xlsx(
     path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[str]]]]
 ) -> None:
     """Write sheets of text cells; a write-only workbook keeps memory flat on big exports.
+    Text stays text, never a formula (engine.cellsafety).
     Callers write through engine.outputs.atomic_files: a path here is written in place."""
     workbook = openpyxl.Workbook(write_only=True)
     for title, headers, rows in sheets:
         worksheet = workbook.create_sheet(title)
-        worksheet.append(list(headers))
+        worksheet.append(xlsx_row(worksheet, headers))
         for row in rows:
-            worksheet.append(list(row))
+            worksheet.append(xlsx_row(worksheet, row))
     workbook.save(path)
 
 
 def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
-    """UTF-8 with BOM, so that Excel on Windows opens the Chinese text correctly.
+    """UTF-8 with BOM, so that Excel on Windows opens the Chinese text correctly; a cell that
+    Excel could run as a formula is escaped with a leading "'" (engine.cellsafety), which the
+    readers above remove.
     Callers write through engine.outputs.atomic_files: a path here is written in place."""
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(headers)
-        writer.writerows(rows)
+        writer.writerow(csv_row(headers))
+        writer.writerows(csv_row(row) for row in rows)

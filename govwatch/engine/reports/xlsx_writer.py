@@ -1,6 +1,7 @@
 """Every annex table of a report in one .xlsx workbook, one sheet per annex (附件1, 附件2 …).
 
-Numbers stay numbers (offices sum and filter them in Excel); multi-level headings are merged
+Numbers stay numbers (offices sum and filter them in Excel); text stays text, never a formula,
+whatever a unit or site name starts with (engine.cellsafety); multi-level headings are merged
 as in the docx, so the sheet reads like the printed annex.
 """
 
@@ -15,6 +16,7 @@ import openpyxl
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from govwatch.engine.cellsafety import keep_text
 from govwatch.engine.reports.tables import Table, heading_levels
 
 _THIN = Side(style="thin")
@@ -43,18 +45,18 @@ def write_xlsx(tables: Sequence[Table], path: Path, empty_note: str = NO_TABLES_
     workbook.remove(workbook.active)
     if not tables:
         note = workbook.create_sheet("说明")
-        note["A1"] = empty_note
+        keep_text(note.cell(1, 1, empty_note))
     for index, table in enumerate(tables, start=1):
         sheet = workbook.create_sheet(f"附件{index}")
         width = len(table.headings)
-        sheet.cell(1, 1, f"附件{index} {table.title}").font = Font(bold=True, size=14)
+        keep_text(sheet.cell(1, 1, f"附件{index} {table.title}")).font = Font(bold=True, size=14)
         if width > 1:
             sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
         levels = heading_levels(table.headings)
         paths = [h.split("/") for h in table.headings]
         for level, labels in enumerate(levels):
             for col, label in enumerate(labels, start=1):
-                cell = sheet.cell(2 + level, col, label)
+                cell = keep_text(sheet.cell(2 + level, col, label))
                 cell.font, cell.alignment, cell.border = Font(bold=True), _CENTER, _BOX
         for level in range(len(levels)):
             col = 0
@@ -86,7 +88,7 @@ def write_xlsx(tables: Sequence[Table], path: Path, empty_note: str = NO_TABLES_
         first = 2 + len(levels)
         for offset, row in enumerate(table.rows):
             for col, value in enumerate(row.cells, start=1):
-                cell = sheet.cell(first + offset, col, _value(value))
+                cell = keep_text(sheet.cell(first + offset, col, _value(value)))
                 cell.border = _BOX
                 cell.alignment = _CENTER
                 if row.kind != "data":
