@@ -5,11 +5,16 @@ Every variable is documented in .env.example and docs/configuration.md.
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
+import logging
 import os
 import secrets
+import stat
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 env = os.environ
 
@@ -25,24 +30,79 @@ def _list(name: str, default: str) -> list[str]:
     return [part.strip() for part in env.get(name, default).split(",") if part.strip()]
 
 
+def _int(name: str, default: int, minimum: int) -> int:
+    text = (env.get(name) or "").strip()
+    try:
+        value = int(text) if text else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={text!r} 不是整数") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={value} 过小，至少为 {minimum}")
+    return value
+
+
 # All state of the embedded default lives under one folder, relative to where
 # govwatch runs, so a clean clone needs no configuration at all.
 DATA_DIR = Path(env.get("GOVWATCH_DATA_DIR", "var")).resolve()
 
 
 def _secret_key() -> str:
-    configured = env.get("GOVWATCH_SECRET_KEY")
+    configured = env.get("GOVWATCH_SECRET_KEY", "").strip()
     if configured:
         return configured
-    # Generated once per data folder and kept there: never a key in the repo.
+    # Generated once per data folder and kept there (never a key in the repo), readable by
+    # the owner only. An empty or blank file counts as missing: Django refuses an empty key
+    # on every request.
     key_file = DATA_DIR / "secret_key"
     try:
-        return key_file.read_text(encoding="utf-8").strip()
+        key = key_file.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_urlsafe(50)
-        key_file.write_text(key, encoding="utf-8")
+        key = ""
+    if key:
+        _owner_only(key_file)
         return key
+    return _secret_key_write(key_file)
+
+
+def _owner_only(path: Path) -> None:
+    """Tighten a key file others may read to 0600; warn when that is not allowed."""
+    if os.name != "posix":
+        return
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        try:
+            path.chmod(0o600)
+        except OSError as exc:
+            logging.getLogger("govwatch.settings").warning(
+                "密钥文件 %s 的权限为 %o，其他用户可读，且无法改为 600：%s", path, mode, exc
+            )
+
+
+def _secret_key_write(key_file: Path) -> str:
+    """Write a new key, created 0600, and publish it whole (a reader never sees half a key).
+    When several processes start at once, the first key published wins and all use it."""
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    temporary = key_file.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            out.write(key)
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(temporary, key_file)  # fails if a key file exists, even an empty one
+        except FileExistsError:
+            existing = key_file.read_text(encoding="utf-8").strip()
+            if existing:  # another process got there first
+                _owner_only(key_file)
+                return existing
+            os.replace(temporary, key_file)  # the blank file is replaced
+        except OSError:  # a file system without hard links
+            os.replace(temporary, key_file)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return key
 
 
 SECRET_KEY = _secret_key()
@@ -56,6 +116,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Login throttling and lockout (django-axes), under a Chinese name in the admin.
+    "govwatch.web.config.security.AxesConfig",
     "govwatch.web.registry",
     "govwatch.web.calendars",
     "govwatch.web.interaction",
@@ -67,7 +129,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: decides whether X-Forwarded-* may be believed before anything reads them.
+    "govwatch.web.config.security.ProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "govwatch.web.config.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,6 +140,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a login that axes refused into the Chinese lockout page.
+    "axes.middleware.AxesMiddleware",
+    "govwatch.web.config.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "govwatch.web.config.urls"
@@ -113,12 +181,97 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Logins ------------------------------------------------------------------------------
+# Passwords: Django's four validators (their messages come in Chinese with zh-hans). They
+# apply to the admin's password forms and to `govwatch init`'s first admin. Ten characters
+# rather than Django's eight: these are administrator accounts guarded by a password alone
+# (no second factor), and the length is what protects a leaked password hash from offline
+# guessing, which the login lockout cannot limit.
+GOVWATCH_PASSWORD_MIN_LENGTH = _int("GOVWATCH_PASSWORD_MIN_LENGTH", 10, minimum=8)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": GOVWATCH_PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Lockout (django-axes): after GOVWATCH_LOGIN_FAILURES wrong passwords for one user name
+# from one client address, each within GOVWATCH_LOGIN_LOCKOUT_MINUTES of the one before,
+# that name is refused from that address, even with the right password, until that many
+# minutes pass without another attempt. A successful login clears the count. Counting by
+# the pair, not by the address alone or the name alone: a guesser cannot lock every user out
+# from one address, nor lock one user out of every office by guessing from elsewhere.
+GOVWATCH_LOGIN_FAILURES = _int("GOVWATCH_LOGIN_FAILURES", 5, minimum=1)
+GOVWATCH_LOGIN_LOCKOUT_MINUTES = _int("GOVWATCH_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = GOVWATCH_LOGIN_FAILURES
+AXES_COOLOFF_TIME = dt.timedelta(minutes=GOVWATCH_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "govwatch.web.config.security.lockout_response"
+AXES_COOLOFF_MESSAGE = (
+    f"登录失败次数过多，账户已锁定，请于{GOVWATCH_LOGIN_LOCKOUT_MINUTES}分钟后再试或联系管理员。"
+)
+# The client address: the peer, or behind a trusted proxy the client it forwards for
+# (govwatch.web.config.security.ProxyHeadersMiddleware), never a header from anyone else.
+AXES_CLIENT_IP_CALLABLE = "govwatch.web.config.security.client_ip"
+# The log names who was locked out from where (the password is always masked); the admin's
+# 登录安全 pages show the same.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+
+# --- HTTPS and headers -------------------------------------------------------------------
+# Reverse proxies (addresses or CIDRs) whose X-Forwarded-Proto and X-Forwarded-For are
+# believed; from any other peer those headers are dropped. Empty: no proxy.
+GOVWATCH_TRUSTED_PROXIES = _list("GOVWATCH_TRUSTED_PROXIES", "")
+for _proxy in GOVWATCH_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"GOVWATCH_TRUSTED_PROXIES 中的“{_proxy}”不是 IP 地址或网段"
+        ) from None
+if GOVWATCH_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Served over HTTPS (directly or by the proxy): cookies only over HTTPS, and HSTS. Off by
+# default, so the embedded http://127.0.0.1:8000 keeps working.
+GOVWATCH_HTTPS = _flag("GOVWATCH_HTTPS")
+SESSION_COOKIE_SECURE = GOVWATCH_HTTPS
+CSRF_COOKIE_SECURE = GOVWATCH_HTTPS
+SECURE_HSTS_SECONDS = _int("GOVWATCH_HSTS_SECONDS", 31536000, minimum=0) if GOVWATCH_HTTPS else 0
+# Origins (scheme://host[:port]) a form may be posted from besides the address Django sees,
+# e.g. https://gov.example.cn when the proxy does not pass the Host header on.
+CSRF_TRUSTED_ORIGINS = _list("GOVWATCH_CSRF_TRUSTED_ORIGINS", "")
+for _origin in CSRF_TRUSTED_ORIGINS:
+    if "://" not in _origin:
+        raise ImproperlyConfigured(
+            f"GOVWATCH_CSRF_TRUSTED_ORIGINS 中的“{_origin}”缺少协议，应写作 https://{_origin}"
+        )
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# Sent by govwatch.web.config.security.ContentSecurityPolicyMiddleware. The admin's scripts
+# are all files (Django's admin has no inline script or event handler), so scripts need no
+# 'unsafe-inline'; styles keep it for the style attributes of the error pages.
+GOVWATCH_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
 # Chinese only: the users are Chinese offices, and a browser set to English must not get
 # the admin half in English (no LocaleMiddleware, so no negotiation).
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = env.get("GOVWATCH_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
+# Chinese for what the dependencies leave in English (django-axes, one password message).
+LOCALE_PATHS = [Path(__file__).resolve().parents[1] / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
