@@ -114,6 +114,8 @@ class ScanStats:
     attachments_text_checked: int = 0  # pdf/docx/xlsx whose text was checked (check_text)
     trap_skipped: int = 0
     elapsed: float = 0.0
+    # Why the site's crawl state was set aside and the site scanned afresh ("" normally).
+    state_reset: str = ""
 
 
 @dataclass(frozen=True, slots=True)

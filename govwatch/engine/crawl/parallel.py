@@ -18,17 +18,21 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import replace
 from pathlib import Path
 
 from govwatch.engine.crawl.models import LinkOutcome, ScanConfig, SiteScanResult, SiteSpec
-from govwatch.engine.crawl.scan import scan_site_async
-from govwatch.engine.crawl.state import SqliteStateStore
+from govwatch.engine.crawl.scan import failed_result, scan_site_async
+from govwatch.engine.crawl.state import CorruptStateError, SqliteStateStore, set_aside
 
 # Per worker process: external URLs already checked by an earlier site in this process.
 _EXTERNAL_CACHE: dict[str, tuple[LinkOutcome, str, int | None]] = {}
 _PR_SET_PDEATHSIG = 1
+# Tries with a state file: the site's own, then (if that was corrupt) a fresh one.
+STATE_ATTEMPTS = 2
 
 
 def _worker_init(parent: int) -> None:
@@ -85,14 +89,69 @@ def _scan_one(
     state_dir: str,
     cache: dict[str, tuple[LinkOutcome, str, int | None]] | None = None,
 ) -> SiteScanResult:
+    """One site, in a worker process or the caller's. Never raises: a scan that breaks
+    (a bug, a state file that cannot be used even fresh) gives a failed result with the
+    reason, so one site never costs the others of the run."""
     cache = _EXTERNAL_CACHE if cache is None else cache
+    started = time.monotonic()
+    try:
+        return _scan_with_state(site, config, state_dir, cache)
+    except Exception as exc:
+        reason = f"{type(exc).__name__}: {exc}"
+        return failed_result(site, config, reason, time.monotonic() - started)
+
+
+def _scan_with_state(
+    site: SiteSpec,
+    config: ScanConfig,
+    state_dir: str,
+    cache: dict[str, tuple[LinkOutcome, str, int | None]],
+) -> SiteScanResult:
+    """Scan with the site's state file; a corrupt one (found at the open or mid-scan) is
+    set aside and the site scanned again from scratch with a fresh file, and the result
+    says so (stats.state_reset). Should the fresh file fail too, the scan runs without."""
     if not state_dir:
         return asyncio.run(scan_site_async(site, config, None, cache))
-    store = SqliteStateStore(state_path(state_dir, site))
+    path = state_path(state_dir, site)
+    resets: list[str] = []
+    for _ in range(STATE_ATTEMPTS):
+        result, reason = _attempt(site, config, path, cache)
+        if result is not None:
+            return _with_reset(result, resets)
+        aside = set_aside(path)
+        resets.append(f"corrupt crawl state ({reason}), set aside as {aside.name}")
+    result = asyncio.run(scan_site_async(site, config, None, cache))
+    return _with_reset(result, [*resets, "scanned without crawl state"])
+
+
+def _attempt(
+    site: SiteSpec,
+    config: ScanConfig,
+    path: Path,
+    cache: dict[str, tuple[LinkOutcome, str, int | None]],
+) -> tuple[SiteScanResult | None, str]:
+    """(result, "") or, when the state file proved corrupt, (None, why)."""
     try:
-        return asyncio.run(scan_site_async(site, config, store, cache))
+        store = SqliteStateStore(path)
+    except CorruptStateError as exc:
+        return None, exc.reason
+    result: SiteScanResult | None = None
+    try:
+        result = asyncio.run(scan_site_async(site, config, store, cache))
+    except Exception:
+        if not store.corrupt:
+            raise
     finally:
         store.close()
+    # Mid-scan corruption may also have been taken for one page's failure by the crawler.
+    return (None, store.corrupt) if store.corrupt else (result, "")
+
+
+def _with_reset(result: SiteScanResult, resets: list[str]) -> SiteScanResult:
+    if not resets:
+        return result
+    reason = "; ".join(resets)[:1000]
+    return replace(result, stats=replace(result.stats, state_reset=reason))
 
 
 def scan_sites(
@@ -110,7 +169,13 @@ def scan_sites(
     the first result is asked for: close database connections before that.
 
     EXECUTE runs the one-process path elsewhere: the embedded watch passes its job pool's
-    `run`, so the crawl runs in a worker process and only the result comes back."""
+    `run`, so the crawl runs in a worker process and only the result comes back.
+
+    A site whose scan breaks yields a failed result (`failed_result`: home not fetched,
+    the reason as its failure) instead of raising, in every mode, so the other sites'
+    results are never lost; a corrupt state file is set aside and the site scanned afresh
+    (`stats.state_reset` says why). What EXECUTE itself raises (its worker lost, its time
+    limit) is left to the caller, which retries such jobs."""
     config = config or ScanConfig()
     folder = str(state_dir or "")
     if folder:
@@ -135,7 +200,16 @@ def scan_sites(
     }
     try:
         for future in as_completed(futures):
-            yield futures[future], future.result()
+            index = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:
+                # The worker died (killed, out of memory: the pool is then broken and every
+                # site still pending ends here) or its result did not come back; the sites
+                # already yielded are the caller's, and these are failed results, not lost.
+                reason = f"worker process failed: {type(exc).__name__}: {exc}"
+                result = failed_result(sites[index], config, reason)
+            yield index, result
     finally:
         # A caller that stops early (an error while storing) must not wait for the other
         # sites: their state files let a re-run resume them.

@@ -11,7 +11,9 @@ from govwatch.engine.clock import BEIJING
 from govwatch.engine.crawl import assemble
 from govwatch.engine.crawl.crawler import SiteCrawler
 from govwatch.engine.crawl.models import (
+    HomeResult,
     LinkOutcome,
+    PageFailure,
     Probe,
     ScanConfig,
     ScanStats,
@@ -23,7 +25,7 @@ from govwatch.engine.fetch.client import Fetcher
 from govwatch.engine.fetch.types import FetchConfig
 from govwatch.engine.monitoring.probes import ProbeOutcome, probe_outcome
 from govwatch.engine.parse.urls import normalize_url
-from govwatch.engine.site.facts import extract_site_facts
+from govwatch.engine.site.facts import SiteFacts, extract_site_facts
 
 
 async def probe_availability(
@@ -69,6 +71,42 @@ async def probe_availability(
     return tuple(probes)
 
 
+def scan_identity(site: SiteSpec, config: ScanConfig) -> tuple[date, str]:
+    """The scan date and scan id a scan of SITE with CONFIG has."""
+    scan_date = config.scan_date or datetime.now(BEIJING).date()
+    scan_id = config.scan_id or f"{site.code}:{scan_date.isoformat()}"
+    if config.kind != "full" and not config.scan_id:
+        scan_id = f"{scan_id}:{config.kind}"
+    return scan_date, scan_id
+
+
+def failed_result(
+    site: SiteSpec, config: ScanConfig, reason: str, elapsed: float = 0.0
+) -> SiteScanResult:
+    """The result of a scan that could not run (an internal error, a dead worker), in
+    place of an exception: nothing about the site is known, so the home page reads "not
+    fetched" with the reason (the period is then undecided, never a finding against the
+    site), the reason is the one failure, and there are no probes, columns or links."""
+    scan_date, scan_id = scan_identity(site, config)
+    home = normalize_url(site.home_url) or site.home_url
+    error = f"scan failed: {reason}"[:300]
+    return SiteScanResult(
+        site_code=site.code,
+        home_url=home,
+        scan_id=scan_id,
+        scan_date=scan_date,
+        stats=ScanStats(elapsed=elapsed),
+        home=HomeResult(home, False, error, None, ()),
+        columns=(),
+        probes=(),
+        broken_links=(),
+        link_counts=(),
+        failures=(PageFailure(home, error, None),),
+        trap_samples=(),
+        facts=SiteFacts(),
+    )
+
+
 async def scan_site_async(
     site: SiteSpec,
     config: ScanConfig | None = None,
@@ -78,10 +116,7 @@ async def scan_site_async(
     """Crawl one site and check it: pages, links, columns, home page, availability, facts.
     Never raises for anything the site does; failures are values in the result."""
     config = config or ScanConfig()
-    scan_date = config.scan_date or datetime.now(BEIJING).date()
-    scan_id = config.scan_id or f"{site.code}:{scan_date.isoformat()}"
-    if config.kind != "full" and not config.scan_id:
-        scan_id = f"{scan_id}:{config.kind}"
+    scan_date, scan_id = scan_identity(site, config)
     started = time.monotonic()
     home = normalize_url(site.home_url) or site.home_url
     probes: tuple[Probe, ...] = ()
