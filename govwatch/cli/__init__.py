@@ -3,7 +3,10 @@
 Every verb lives in its own module under govwatch/cli/ with two functions,
 ``add_parser(subparsers)`` and ``run(args) -> int``, and one line in COMMANDS.
 Exit codes: 0 success, 1 ran but found problems it was asked to fail on,
-2 bad input (a clear message, nothing half-written).
+2 bad input or a state the operator can act on (one Chinese line on stderr, nothing
+half-written: an unreadable or unwritable path, a full disk, the database busy with
+another process's write), 3 an internal error (a bug of ours: one Chinese line naming the
+exception; ``govwatch --debug VERB …`` prints the traceback as well).
 """
 
 from __future__ import annotations
@@ -12,10 +15,19 @@ import argparse
 import importlib
 import re
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import NoReturn
 
-from govwatch.cli.base import EXIT_BAD_INPUT, EXIT_OK, CommandError
+from govwatch.cli.base import (
+    DATABASE_BUSY,
+    EXIT_BAD_INPUT,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    CommandError,
+    is_database_busy,
+    os_error_message,
+)
 
 # verb -> module under govwatch.cli; sorted, explicit, no discovery magic.
 COMMANDS: dict[str, str] = {
@@ -83,6 +95,9 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(prog="govwatch", description="govwatch 政务网站与新媒体监管平台")
+    parser.add_argument(
+        "--debug", action="store_true", help="出错时显示完整的错误追踪（供排查问题）"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for verb, module_name in sorted(COMMANDS.items()):
@@ -91,13 +106,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _split_debug(argv: Sequence[str]) -> tuple[list[str], bool]:
+    """``--debug`` is taken anywhere before ``--``, not only before the verb: it is what
+    someone adds to the command line that just failed."""
+    args = list(argv)
+    end = args.index("--") if "--" in args else len(args)
+    debug = "--debug" in args[:end]
+    return [a for i, a in enumerate(args) if i >= end or a != "--debug"], debug
+
+
+def _fail(message: str, code: int, debug: bool) -> int:
+    if debug:
+        traceback.print_exc()
+    # One line: a message that carries line breaks of its own (an OS error's) is joined.
+    print("错误：" + " ".join(message.splitlines()), file=sys.stderr)
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv, debug = _split_debug(sys.argv[1:] if argv is None else argv)
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
         result: int = args.handler(args)
         return result
     except CommandError as exc:
+        if debug:
+            traceback.print_exc()
         print(f"错误：{exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
@@ -108,5 +143,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return EXIT_OK
     except FileNotFoundError as exc:
-        print(f"错误：找不到文件 {exc.filename}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        if exc.filename is None:
+            return _internal(exc, debug)
+        return _fail(f"找不到文件 {exc.filename}", EXIT_BAD_INPUT, debug)
+    except OSError as exc:
+        message = os_error_message(exc)
+        if message is None:
+            return _internal(exc, debug)
+        return _fail(message, EXIT_BAD_INPUT, debug)
+    except Exception as exc:
+        if is_database_busy(exc):
+            return _fail(DATABASE_BUSY, EXIT_BAD_INPUT, debug)
+        return _internal(exc, debug)
+
+
+def _internal(exc: BaseException, debug: bool) -> int:
+    detail = " ".join(str(exc).split())[:200]
+    name = type(exc).__name__
+    what = f"{name}: {detail}" if detail else name
+    hint = "" if debug else "，加 --debug 查看详情"
+    return _fail(f"内部错误（{what}），命令未完成{hint}", EXIT_INTERNAL, debug)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from govwatch.cli.base import EXIT_OK, CommandError, database_ready, setup_django
+from govwatch.cli.base import EXIT_OK, CommandError, database_ready, port_arg, setup_django
 from govwatch.engine.fetch.types import FetchConfig
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: s
     parser = sub.add_parser(verb, help="演示：建库、导入演示登记数据、扫描演示站群、检查并启动网页")
     parser.add_argument("--no-serve", action="store_true", help="完成后不启动网页")
     parser.add_argument("--host")
-    parser.add_argument("--port", type=int)
+    parser.add_argument("--port", type=port_arg)
     parser.add_argument("--out", type=Path, default=Path("out"), help="通报输出目录（默认 ./out）")
     parser.set_defaults(handler=run)
 

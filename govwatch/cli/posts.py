@@ -4,6 +4,7 @@ govwatch posts import FILE [--dry-run] [--json]
 govwatch posts fetch [--account ID_OR_NAME ...] [--json]
 govwatch posts activity --from DATE --to DATE [--json]
 govwatch posts check-text [--since DATE] [--json]
+govwatch posts token ACCOUNT [--platform P]
 """
 
 from __future__ import annotations
@@ -59,6 +60,15 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: s
     )
     recheck.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     recheck.set_defaults(handler=run_check_text)
+
+    token = actions.add_parser(
+        "token", help="为采用推送接口的账号生成推送令牌（只显示这一次，原有令牌随即失效）"
+    )
+    token.add_argument("account", metavar="ACCOUNT", help="账号的登记编号、名称或账号ID")
+    token.add_argument(
+        "--platform", help="平台（同名账号在多个平台时必填），如 微信公众号、新浪微博"
+    )
+    token.set_defaults(handler=run_token)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -215,5 +225,61 @@ def run_activity(args: argparse.Namespace) -> int:
         print(
             f"{r.account.name}\t{r.account.get_platform_display()}\t{act.post_count}\t{last}\t"
             f"{act.longest_gap_days}\t{act.min_week}\t{note}"
+        )
+    return EXIT_OK
+
+
+def _one_account(text: str, platform_text: str | None) -> Any:
+    """The one registered account ``text`` names (登记编号, 名称 or 账号ID), on
+    ``platform_text`` when given; a Chinese CommandError when none or several."""
+    from django.db.models import Q
+
+    from govwatch.engine.registry import labels as L
+    from govwatch.web.registry.models import Account
+
+    wanted = text.strip()
+    if not wanted:
+        raise CommandError("账号不能为空")
+    accounts = Account.objects.all()
+    if platform_text:
+        platform = L.code_of(L.PLATFORM, platform_text)
+        if platform is None:
+            raise CommandError(f"平台无法识别：“{platform_text}”")
+        accounts = accounts.filter(platform=platform)
+    by_id = accounts.filter(pk=int(wanted)) if wanted.isdigit() and len(wanted) < 19 else None
+    found = list(by_id or []) or list(
+        accounts.filter(Q(name=wanted) | Q(platform_id=wanted)).order_by("pk")
+    )
+    where = f"{platform_text}上的" if platform_text else ""
+    if not found:
+        raise CommandError(f"{where}账号“{wanted}”未登记")
+    if len(found) > 1:
+        listed = "、".join(f"编号 {a.pk}（{a.get_platform_display()}）" for a in found[:10])
+        more = f" 等 {len(found)} 个" if len(found) > 10 else ""
+        raise CommandError(
+            f"{where}账号“{wanted}”对应多个登记账号：{listed}{more}；"
+            "请用 --platform 指定平台，或直接写登记编号"
+        )
+    return found[0]
+
+
+def run_token(args: argparse.Namespace) -> int:
+    database_ready()
+    from govwatch.web.newmedia.models import PushToken
+    from govwatch.web.newmedia.services import push_token_issue
+
+    account = _one_account(args.account, args.platform)
+    replaced = PushToken.objects.filter(account=account).exists()
+    token = push_token_issue(account)
+    print(
+        f"已为账号“{account.name}”（{account.get_platform_display()}，登记编号 {account.pk}）"
+        "生成推送令牌，只显示这一次，请立即保存" + ("（原有令牌已失效）" if replaced else "") + "："
+    )
+    print(token)
+    print(f"推送地址：POST /api/posts/push/{account.pk}/，请求头 Authorization: Bearer <令牌>")
+    if account.ingestion_source != "push":
+        print(
+            f"注意：该账号的采集方式为“{account.get_ingestion_source_display()}”，"
+            "不是“推送接口”；推送的发文同样会入库"
         )
     return EXIT_OK

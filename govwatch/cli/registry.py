@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from govwatch.cli.base import EXIT_OK, CommandError, database_ready, import_refused, print_json
+from govwatch.cli.base import (
+    EXIT_OK,
+    CommandError,
+    database_ready,
+    import_refused,
+    output_file,
+    print_json,
+)
 
 ENTITIES = ("units", "sites", "columns", "accounts")
 
@@ -27,11 +34,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: s
 
 
 def run_import(args: argparse.Namespace) -> int:
+    if not args.file.is_file():
+        raise CommandError(f"找不到文件 {args.file}")
     database_ready()
     from govwatch.web.registry.services import RegistryImportError, registry_import
 
-    if not args.file.is_file():
-        raise CommandError(f"找不到文件 {args.file}")
     try:
         report = registry_import(args.file, dry_run=args.dry_run, scope=args.scope)
     except RegistryImportError as exc:
@@ -65,6 +72,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    output_file(args.file, "导出文件")
     database_ready()
     from govwatch.web.registry.services import RegistryExportError, registry_export
 

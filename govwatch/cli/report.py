@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from govwatch.cli.base import EXIT_OK, CommandError, database_ready, period_arg, print_json
+from govwatch.cli.base import (
+    EXIT_OK,
+    CommandError,
+    database_ready,
+    output_dir,
+    period_arg,
+    print_json,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: str) -> None:
@@ -29,6 +36,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: s
 
 
 def run(args: argparse.Namespace) -> int:
+    output_dir(args.out)
     database_ready()
     from govwatch.engine.profiles import ProfileError
     from govwatch.web.inspections.models import Inspection

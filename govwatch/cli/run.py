@@ -13,16 +13,16 @@ import threading
 from collections.abc import Callable
 from types import FrameType
 
-from govwatch.cli.base import EXIT_OK, database_ready
+from govwatch.cli.base import EXIT_OK, count_arg, database_ready, port_arg
 from govwatch.engine.fetch.types import FetchConfig
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: str) -> None:
     parser = sub.add_parser(verb, help="单机运行整个平台：网页、计划调度和工作进程（持续监测）")
     parser.add_argument("--host", help="监听地址（默认 127.0.0.1，见 GOVWATCH_SERVE_HOST）")
-    parser.add_argument("--port", type=int, help="端口（默认 8000，见 GOVWATCH_SERVE_PORT）")
+    parser.add_argument("--port", type=port_arg, help="端口（默认 8000，见 GOVWATCH_SERVE_PORT）")
     parser.add_argument(
-        "--workers", type=int, help="工作进程数（默认每个 CPU 核一个，见 GOVWATCH_WORKERS）"
+        "--workers", type=count_arg, help="工作进程数（默认每个 CPU 核一个，见 GOVWATCH_WORKERS）"
     )
     parser.set_defaults(handler=run)
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from govwatch.cli.base import EXIT_OK, database_ready
+from govwatch.cli.base import EXIT_OK, database_ready, port_arg
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], verb: str) -> None:
     parser = sub.add_parser(verb, help="启动网页（管理后台）")
     parser.add_argument("--host", help="监听地址（默认 127.0.0.1，见 GOVWATCH_SERVE_HOST）")
-    parser.add_argument("--port", type=int, help="端口（默认 8000，见 GOVWATCH_SERVE_PORT）")
+    parser.add_argument("--port", type=port_arg, help="端口（默认 8000，见 GOVWATCH_SERVE_PORT）")
     parser.set_defaults(handler=run)
 
 

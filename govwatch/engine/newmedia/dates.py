@@ -33,12 +33,25 @@ def _zone(text: str | None, default: tzinfo) -> tzinfo:
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
 
 
+# Years a post can carry (the Chinese shapes' own 19xx/20xx): 0001-01-01 or 9999-12-31
+# read by the ISO parser are no post time, and one zone shift away from OverflowError.
+FIRST_YEAR, LAST_YEAR = 1900, 2099
+
+
 def parse_post_time(value: object, default_tz: tzinfo = BEIJING) -> datetime | None:
     """A timezone-aware datetime, or None when ``value`` is not a recognisable time.
 
     ``value`` may be a string, a datetime (naive means ``default_tz``), a date (midnight)
     or a Unix timestamp in seconds or milliseconds (some platform exports use them).
+    A time outside the years FIRST_YEAR–LAST_YEAR is not recognised either.
     """
+    parsed = _parse(value, default_tz)
+    if parsed is None or not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        return None
+    return parsed
+
+
+def _parse(value: object, default_tz: tzinfo) -> datetime | None:
     if isinstance(value, str):
         text = value.strip()
     elif isinstance(value, datetime):

@@ -11,3 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/posts/", include("govwatch.web.newmedia.urls")),
 ]
+
+# A busy SQLite hit outside a view (a session save in a middleware) is a Chinese 503 too.
+handler500 = "govwatch.web.config.middleware.server_error"

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from govwatch.web.config.admin import URL_FIELDS
 from govwatch.web.newmedia.models import AccountSighting, FetchAttempt, Post, PushToken, ReprintTask
 from govwatch.web.newmedia.reprints import reprint_results
 from govwatch.web.newmedia.selectors import source_health
+from govwatch.web.newmedia.services import push_token_issue
+from govwatch.web.registry.models import Account
+
+# Tokens issued by one click: each is shown once in a message, so a page of them is the most
+# an operator can copy, and a mis-click cannot revoke every account's token at once.
+PUSH_TOKENS_AT_ONCE = 20
 
 
 @admin.register(Post)
@@ -57,6 +64,42 @@ class FetchAttemptAdmin(admin.ModelAdmin):
             summary = source_health([obj.account_id])[obj.account_id]
             cache[obj.account_id] = summary.describe_zh()
         return cache[obj.account_id]
+
+
+@admin.action(description="生成推送令牌")
+def issue_push_tokens(
+    modeladmin: admin.ModelAdmin[Account], request: HttpRequest, queryset: QuerySet[Account]
+) -> None:
+    """A new push token for each chosen account, shown once (only its digest is kept);
+    an older token of the account stops working."""
+    if not request.user.has_perm("newmedia.change_pushtoken"):
+        modeladmin.message_user(request, "您没有管理推送令牌的权限", messages.ERROR)
+        return
+    chosen = list(queryset.order_by("pk")[: PUSH_TOKENS_AT_ONCE + 1])
+    if len(chosen) > PUSH_TOKENS_AT_ONCE:
+        modeladmin.message_user(
+            request,
+            f"一次最多为 {PUSH_TOKENS_AT_ONCE} 个账号生成推送令牌，未生成任何令牌",
+            messages.ERROR,
+        )
+        return
+    for account in chosen:
+        replaced = PushToken.objects.filter(account=account).exists()
+        token = push_token_issue(account)
+        modeladmin.message_user(
+            request,
+            f"账号“{account.name}”（{account.get_platform_display()}，登记编号 {account.pk}）"
+            f"的推送令牌：{token}（只显示这一次，请立即复制保存"
+            + ("；原有令牌已失效" if replaced else "")
+            + f"；推送地址 /api/posts/push/{account.pk}/）",
+            messages.WARNING,
+        )
+
+
+# The account admin belongs to the registry app, registered before this module is
+# imported (INSTALLED_APPS order); the action joins it from here, next to push tokens.
+_account_admin = admin.site.get_model_admin(Account)
+_account_admin.actions = [*(_account_admin.actions or []), issue_push_tokens]
 
 
 @admin.register(PushToken)

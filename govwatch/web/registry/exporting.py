@@ -26,6 +26,34 @@ def _names() -> dict[int, str]:
     return dict(Unit.objects.values_list("id", "name"))
 
 
+def _unit_depths(units: list[Unit]) -> dict[int, int]:
+    """Each unit's distance from the top of its tree, walked without recursion (a chain
+    may be as deep as the registry is long). A unit that is its own ancestor (edited so in
+    the admin or the database) has none: the export is refused, naming the units of the
+    cycle, and writes nothing (the import would refuse such a file anyway)."""
+    parent = {u.id: u.parent_id for u in units}
+    depth: dict[int, int] = {}
+    for start in parent:
+        chain: list[int] = []
+        on_chain: set[int] = set()
+        current: int | None = start
+        while current is not None and current not in depth:
+            if current in on_chain:
+                cycle = chain[chain.index(current) :]
+                names = {u.id: u.name for u in units}
+                loop = " → ".join(names[i] for i in [*cycle, current])
+                raise RegistryExportError(
+                    f"单位的上级关系成环，无法导出：{loop}；请先在管理后台改正其中一个单位的上级单位"
+                )
+            chain.append(current)
+            on_chain.add(current)
+            current = parent.get(current)
+        base = -1 if current is None else depth[current]
+        for offset, unit_id in enumerate(reversed(chain), start=1):
+            depth[unit_id] = base + offset
+    return depth
+
+
 def _unit_rows() -> Iterator[list[str]]:
     names = _names()
     aliases: dict[int, list[str]] = {}
@@ -33,15 +61,8 @@ def _unit_rows() -> Iterator[list[str]]:
         aliases.setdefault(unit_id, []).append(alias)
     # Parents before children, so the file also reads well top-down.
     units = list(Unit.objects.all())
-    depth: dict[int, int] = {}
-
-    def depth_of(unit: Unit) -> int:
-        if unit.id not in depth:
-            depth[unit.id] = 0 if unit.parent_id is None else 1 + depth_of(by_id[unit.parent_id])
-        return depth[unit.id]
-
-    by_id = {u.id: u for u in units}
-    for unit in sorted(units, key=lambda u: (depth_of(u), u.name)):
+    depth = _unit_depths(units)
+    for unit in sorted(units, key=lambda u: (depth[u.id], u.name)):
         yield [
             unit.name,
             LIST_JOIN.join(sorted(aliases.get(unit.id, []))),
@@ -137,6 +158,10 @@ def registry_export(path: Path, entity: str | None = None) -> dict[str, int]:
         raise RegistryExportError(
             "导出 csv 时必须用 --entity 指定 units、sites、columns 或 accounts 之一"
         )
+    if entity in (None, "units"):
+        # Checked before any file is opened: a writer stopped halfway leaves nothing, but
+        # the xlsx writer complains on stderr when its generators are abandoned.
+        _unit_depths(list(Unit.objects.only("id", "name", "parent_id")))
     with atomic_files(path) as (temp,):
         if entity and suffix == ".csv":
             write_csv(temp, S.SPEC_BY_ENTITY[entity].headers, counted(entity))
