@@ -260,7 +260,15 @@ def parse_cell(field: Field, text: str) -> Value:
     if field.kind == "choice":
         return _choice(field, text)
     parser = _PARSERS.get(field.kind)
-    return text if parser is None else parser(text)
+    value = text if parser is None else parser(text)
+    if field.max_length and isinstance(value, tuple):  # a list: each item is stored alone
+        for item in value:
+            if len(item) > field.max_length:
+                shown = item if len(item) <= 20 else item[:20] + "…"
+                raise ValueError(
+                    f"内容过长：「{shown}」有 {len(item)} 字（每项最多 {field.max_length} 字）"
+                )
+    return value
 
 
 def match_headers(

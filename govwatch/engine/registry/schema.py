@@ -80,7 +80,7 @@ SITES = EntitySpec(
         Field("name", "网站名称"),
         Field("home_url", "首页网址", "url", max_length=500),
         Field("extra_hosts", "其他域名", "list", False),
-        Field("business_systems", "业务系统", "url_list", False),
+        Field("business_systems", "业务系统", "url_list", False, max_length=500),
         Field("kind", "网站类型", "choice", choices=L.SITE_KIND),
         Field("operating_unit", "主办单位", "unit"),
         Field("supervising_unit", "主管单位", "unit", False),

@@ -1,7 +1,8 @@
 """Resolving a unit name as people write it to one registered unit.
 
-The whole index is held in memory (a registry has thousands of units, not millions)
-so that an import of 100,000 accounts resolves names without a query per row.
+The whole index is held in memory (a registry has thousands of units, at most a few hundred
+thousand: ~0.5 KB each) so that an import of 100,000 accounts resolves names without a query
+per row. Unit ids may be negative: an import plans units it has not created yet that way.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ import difflib
 from dataclasses import dataclass, field
 
 from govwatch.web.registry.models import Unit, UnitAlias, normalize_name
+
+MAX_OPTIONS = 10  # units an ambiguity message names
+CHUNK = 2000  # rows a query fetches at a time when loading
 
 
 class UnitLookupError(Exception):
@@ -28,18 +32,20 @@ class UnitIndex:
     @classmethod
     def load(cls) -> UnitIndex:
         index = cls()
-        for unit_id, name, parent_id, kind in Unit.objects.values_list(
-            "id", "name", "parent_id", "kind"
-        ):
-            index.add_unit(unit_id, name, parent_id, kind)
-        for alias_key, scope_id, unit_id in UnitAlias.objects.values_list(
-            "alias_key", "scope_id", "unit_id"
-        ):
+        kinds: dict[str, str] = {}  # one string per kind, not one per unit
+        # Streamed in chunks: no list of every row beside the index.
+        units = Unit.objects.values_list("id", "name", "parent_id", "kind")
+        for unit_id, name, parent_id, kind in units.iterator(chunk_size=CHUNK):
+            index.add_unit(unit_id, name, parent_id, kinds.setdefault(kind, kind))
+        aliases = UnitAlias.objects.values_list("alias_key", "scope_id", "unit_id")
+        for alias_key, scope_id, unit_id in aliases.iterator(chunk_size=CHUNK):
             index.aliases.setdefault(alias_key, []).append((scope_id, unit_id))
         return index
 
     def add_unit(self, unit_id: int, name: str, parent_id: int | None, kind: str) -> None:
-        self.names[normalize_name(name)] = unit_id
+        key = normalize_name(name)
+        # Most names are their own key: keep one string, not two (200,000 units: ~20 MB).
+        self.names[name if key == name else key] = unit_id
         self.display[unit_id] = name
         self.parent[unit_id] = parent_id
         self.kind[unit_id] = kind
@@ -60,7 +66,12 @@ class UnitIndex:
                 return ancestor
         return unit_id
 
-    def resolve(self, name: str, scope: int | None = None) -> int:
+    def resolve(self, name: str, scope: int | None = None, *, suggest: bool = True) -> int:
+        """The unit NAME means; UnitLookupError when none or several do.
+
+        ``suggest=False`` leaves the closest names out of the message: finding them compares
+        the name with every unit and alias, too slow for errors nobody will read.
+        """
         key = normalize_name(name)
         if key in self.names:
             return self.names[key]
@@ -78,10 +89,16 @@ class UnitIndex:
         if len(units) == 1:
             return units.pop()
         if len(units) > 1:
+            # 市公安局 is an alias in every city: name a few, not thousands.
+            shown = sorted(units)[:MAX_OPTIONS]
             options = "、".join(
-                f"{self.display[u]}（{self.display[self.region_of(u)]}）" for u in sorted(units)
+                f"{self.display[u]}（{self.display[self.region_of(u)]}）" for u in shown
             )
+            if len(units) > len(shown):
+                options += f"等 {len(units)} 个单位"
             raise UnitLookupError(f"单位「{name}」有歧义，可能是：{options}；请填写单位全称")
+        if not suggest:
+            raise UnitLookupError(f"未登记的单位「{name}」")
         raise UnitLookupError(self._not_found(name, key))
 
     def _not_found(self, name: str, key: str) -> str:
