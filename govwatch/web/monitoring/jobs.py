@@ -110,9 +110,12 @@ def job_probe_round(
         sites = sites.exclude(pk__in=_own_schedule("probe", "site"))
     moment = dt.datetime.fromisoformat(slot)
     done = set(Probe.objects.filter(slot=moment).values_list("site_id", flat=True))
-    targets = [(pk, url) for pk, url in sites.values_list("pk", "home_url") if pk not in done]
+    every = list(sites.values_list("pk", "home_url"))
+    if not every:
+        return "没有需要探测的网站（运行中且登记了首页的网站为空）"
+    targets = [(pk, url) for pk, url in every if pk not in done]
     if not targets:
-        return "本轮已全部探测"
+        return "本轮已全部探测（重复投递的任务）"
     close_old_connections()
     probes, stats = execute(
         probe_round_sync,
