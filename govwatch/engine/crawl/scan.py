@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import replace
 from datetime import date, datetime
 
 from govwatch.engine.clock import BEIJING
@@ -23,7 +22,7 @@ from govwatch.engine.crawl.models import (
 from govwatch.engine.crawl.state import StateStore
 from govwatch.engine.fetch.client import Fetcher
 from govwatch.engine.fetch.types import FetchConfig
-from govwatch.engine.monitoring.probes import ProbeOutcome, probe_outcome
+from govwatch.engine.monitoring.probes import probe_once, round_config
 from govwatch.engine.parse.urls import normalize_url
 from govwatch.engine.site.facts import SiteFacts, extract_site_facts
 
@@ -42,32 +41,12 @@ async def probe_availability(
     AS_OF dates the probes like the scan they belong to: a scan run "as of" an earlier day
     (the demo's quarter, a re-run) records its probes on that day at the present time of
     day, so they fall in that scan's availability window and not after it."""
-    config = replace(
-        fetch_config,
-        total_timeout=timeout,
-        read_timeout=timeout,
-        connect_timeout=min(timeout, fetch_config.connect_timeout),
-        retries=0,
-    )
     probes: list[Probe] = []
-    async with Fetcher(config) as fetcher:
+    async with Fetcher(round_config(fetch_config, timeout, 1)) as fetcher:
         for _ in range(count):
-            at = datetime.now(BEIJING)
-            if as_of is not None:
-                at = datetime.combine(as_of, at.timetz())
-            result = await fetcher.fetch(url)
-            outcome, reason = probe_outcome(result, timeout)
-            probes.append(
-                Probe(
-                    url,
-                    at,
-                    outcome is ProbeOutcome.OK,
-                    result.status,
-                    reason,
-                    result.elapsed,
-                    str(outcome),
-                )
-            )
+            probe = await probe_once(fetcher, url, timeout, as_of)
+            if probe is not None:
+                probes.append(probe)
     return tuple(probes)
 
 

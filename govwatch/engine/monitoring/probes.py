@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -99,6 +99,30 @@ def round_config(fetch: FetchConfig, timeout: float, concurrency: int) -> FetchC
     )
 
 
+async def probe_once(
+    fetcher: Fetcher, url: str, timeout: float, as_of: date | None = None
+) -> Probe | None:
+    """One probe of URL, dated now, or on AS_OF at the present time of day (a scan "as of"
+    an earlier day records its probes inside that day's window). None when the fetch failed
+    on our side (FetchError.LOCAL): that says nothing about the site."""
+    at = datetime.now(BEIJING)
+    if as_of is not None:
+        at = datetime.combine(as_of, at.timetz())
+    result = await fetcher.fetch(url)
+    if result.error is FetchError.LOCAL:
+        return None
+    outcome, reason = probe_outcome(result, timeout)
+    return Probe(
+        url,
+        at,
+        outcome is ProbeOutcome.OK,
+        result.status,
+        reason,
+        round(result.elapsed, 4),
+        str(outcome),
+    )
+
+
 async def probe_round(
     targets: Sequence[tuple[int, str]],
     fetch: FetchConfig,
@@ -106,12 +130,11 @@ async def probe_round(
     timeout: float = 15.0,
     concurrency: int = 500,
     as_of: date | None = None,
-    on_probe: Callable[[int, Probe], None] | None = None,
 ) -> tuple[list[tuple[int, Probe]], RoundStats]:
     """Probe each (key, url) of TARGETS once; returns [(key, Probe)] in finishing order.
 
     AS_OF dates the probes on that day at the present time of day (a re-run or the demo's
-    quarter), like the scan's own probes. ON_PROBE sees each probe as it lands."""
+    quarter), like the scan's own probes."""
     started = time.monotonic()
     loop = asyncio.get_running_loop()
     # Name resolution runs in threads; the default pool (a handful) would make thousands
@@ -122,26 +145,11 @@ async def probe_round(
     async with Fetcher(round_config(fetch, timeout, concurrency)) as fetcher:
 
         async def one(key: int, url: str) -> None:
-            at = datetime.now(BEIJING)
-            if as_of is not None:
-                at = datetime.combine(as_of, at.timetz())
-            result = await fetcher.fetch(url)
-            if result.error is FetchError.LOCAL:
+            probe = await probe_once(fetcher, url, timeout, as_of)
+            if probe is None:
                 local.append(key)  # our failure, not the site's: no probe is recorded
-                return
-            outcome, reason = probe_outcome(result, timeout)
-            probe = Probe(
-                url,
-                at,
-                outcome is ProbeOutcome.OK,
-                result.status,
-                reason,
-                round(result.elapsed, 4),
-                str(outcome),
-            )
-            found.append((key, probe))
-            if on_probe is not None:
-                on_probe(key, probe)
+            else:
+                found.append((key, probe))
 
         # The fetcher's semaphore bounds the requests in flight; a bounded set of tasks
         # keeps a round of 100,000 targets from holding 100,000 coroutines at once.

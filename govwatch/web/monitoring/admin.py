@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from govwatch.web.config.admin import ReadOnlyAdmin
 from govwatch.web.monitoring.models import EarlyWarning, Lease, Schedule
 
 
@@ -29,16 +30,8 @@ class ScheduleAdmin(admin.ModelAdmin):
         return str(obj.site or obj.account or "全部")
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
 @admin.register(EarlyWarning)
-class EarlyWarningAdmin(ReadOnly):
+class EarlyWarningAdmin(ReadOnlyAdmin):
     list_display = ["day", "kind", "code", "target", "message", "days_left"]
     list_filter = ["day", "kind", "code"]
     search_fields = ["message", "site__name", "account__name", "target_id"]
@@ -50,5 +43,9 @@ class EarlyWarningAdmin(ReadOnly):
 
 
 @admin.register(Lease)
-class LeaseAdmin(ReadOnly):
+class LeaseAdmin(ReadOnlyAdmin):
     list_display = ["key", "holder", "expires_at"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # Freeing a site whose holder is gone, before its lease runs out.
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)

@@ -146,16 +146,7 @@ class Watch:
         self._lanes[lane].put(pending)
 
     def _schedule_loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.scheduler.tick()
-                self._release_delayed()
-            except Exception:  # the database busy or away: the next tick tries again
-                log.exception("watch scheduler")
-            finally:
-                close_old_connections()
-            self._stop.wait(self.scheduler.tick_seconds)
-        connection.close()
+        self.scheduler.run(self._stop, self._release_delayed)
 
     def _release_delayed(self) -> None:
         now = time.monotonic()

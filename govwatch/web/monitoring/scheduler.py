@@ -9,7 +9,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from govwatch.web.calendars.services import work_calendar_load
@@ -58,12 +58,17 @@ class Scheduler:
             self.dispatch(schedule, jobs)
         return fired
 
-    def run(self, stop: threading.Event) -> None:
+    def run(self, stop: threading.Event, after_tick: Callable[[], None] | None = None) -> None:
+        """Tick until STOP is set; AFTER_TICK runs after each tick (the embedded run
+        releases its delayed jobs there)."""
         while not stop.is_set():
             try:
                 self.tick()
+                if after_tick is not None:
+                    after_tick()
             except Exception:  # the database away for a moment: try again next tick
                 log.exception("scheduler tick")
             finally:
                 close_old_connections()
             stop.wait(self.tick_seconds)
+        connection.close()

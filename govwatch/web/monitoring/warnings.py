@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from govwatch.engine.checks.inputs import CheckContext
 from govwatch.engine.findings import Finding
 from govwatch.engine.profiles import Profile, run_checks
-from govwatch.web.calendars.services import work_calendar_load
 from govwatch.web.config.engine import check_context, profile_load
 from govwatch.web.interaction.models import CitizenMessage
 from govwatch.web.monitoring.models import EarlyWarning
@@ -23,7 +23,6 @@ from govwatch.web.registry.models import Account
 from govwatch.web.scans.models import ScanRun
 from govwatch.web.scans.selectors import site_observations
 
-BATCH = 500
 # How far back a site's latest scan may be and still be read for today's warnings.
 LOOKBACK = dt.timedelta(days=30)
 MESSAGE_WARN = dt.timedelta(days=60)
@@ -47,6 +46,20 @@ def _days_left(finding: Finding) -> int | None:
     return int(value) if isinstance(value, int | float) else None
 
 
+def _row(day: dt.date, finding: Finding, kind: str, **target: object) -> EarlyWarning:
+    """The stored warning of an indicator's early finding, for its site or account."""
+    return EarlyWarning(
+        day=day,
+        kind=kind,
+        code=finding.code,
+        target_id=finding.target_id[:2000],
+        message=finding.message_zh,
+        days_left=_days_left(finding),
+        evidence=dict(finding.evidence),
+        **target,
+    )
+
+
 def _latest_runs(day: dt.date) -> list[ScanRun]:
     """Each running site's latest scan (any kind) within LOOKBACK of DAY."""
     latest: dict[int, int] = {}
@@ -58,43 +71,21 @@ def _latest_runs(day: dt.date) -> list[ScanRun]:
     return list(ScanRun.objects.filter(pk__in=latest.values()).defer("failures", "stats"))
 
 
-def _site_warnings(day: dt.date, profile: Profile) -> Iterable[EarlyWarning]:
-    calendar = work_calendar_load()
-    ctx = check_context(day, calendar=calendar)
-    runs = _latest_runs(day)
-    for first in range(0, len(runs), BATCH):
-        for run, observation in site_observations(runs[first : first + BATCH]):
-            # Judged at today's end, not at the scan's date: the days left shrink daily.
-            for finding in run_checks(profile, observation, ctx):
-                if _early(finding):
-                    yield EarlyWarning(
-                        day=day,
-                        kind=_kind(finding.code),
-                        code=finding.code,
-                        site_id=run.site_id,
-                        target_id=finding.target_id[:2000],
-                        message=finding.message_zh,
-                        days_left=_days_left(finding),
-                        evidence=dict(finding.evidence),
-                    )
+def _site_warnings(day: dt.date, profile: Profile, ctx: CheckContext) -> Iterable[EarlyWarning]:
+    # site_observations reads in batches; judged at today's end, not at the scan's date,
+    # so the days left shrink daily.
+    for run, observation in site_observations(_latest_runs(day)):
+        for finding in run_checks(profile, observation, ctx):
+            if _early(finding):
+                yield _row(day, finding, _kind(finding.code), site_id=run.site_id)
 
 
-def _account_warnings(day: dt.date, profile: Profile) -> Iterable[EarlyWarning]:
-    ctx = check_context(day)
+def _account_warnings(day: dt.date, profile: Profile, ctx: CheckContext) -> Iterable[EarlyWarning]:
     accounts = Account.objects.filter(status="running")
     for account, observation in account_observations(ctx.monitoring_point, accounts=accounts):
         for finding in run_checks(profile, observation, ctx):
             if _early(finding):
-                yield EarlyWarning(
-                    day=day,
-                    kind="account_update",
-                    code=finding.code,
-                    account=account,
-                    target_id=finding.target_id[:2000],
-                    message=finding.message_zh,
-                    days_left=_days_left(finding),
-                    evidence=dict(finding.evidence),
-                )
+                yield _row(day, finding, "account_update", account=account)
 
 
 def _message_warnings(day: dt.date) -> Iterable[EarlyWarning]:
@@ -120,7 +111,8 @@ def warnings_evaluate(day: dt.date | None = None, profile_name: str | None = Non
     day evaluated twice gives the same rows. Returns how many there are."""
     day = day or timezone.localdate()
     profile = profile_load(profile_name)
-    rows = [*_site_warnings(day, profile), *_account_warnings(day, profile)]
+    ctx = check_context(day)
+    rows = [*_site_warnings(day, profile, ctx), *_account_warnings(day, profile, ctx)]
     rows.extend(_message_warnings(day))
     with transaction.atomic():
         EarlyWarning.objects.filter(day=day).delete()

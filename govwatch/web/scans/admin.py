@@ -1,6 +1,6 @@
 from django.contrib import admin
-from django.http import HttpRequest
 
+from govwatch.web.config.admin import ReadOnlyAdmin
 from govwatch.web.scans.models import (
     ColumnSnapshot,
     LinkProblem,
@@ -59,21 +59,8 @@ class LinkProblemAdmin(admin.ModelAdmin):
     search_fields = ["url", "page_url", "anchor_text"]
 
 
-class ReadOnly(admin.ModelAdmin):
-    """Evidence: shown, never edited or deleted by hand."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
 @admin.register(Probe)
-class ProbeAdmin(ReadOnly):
+class ProbeAdmin(ReadOnlyAdmin):
     list_display = ["site", "at", "outcome", "status", "elapsed_text", "reason"]
     list_filter = ["ok", "outcome", "at"]
     search_fields = ["site__name", "site__site_code"]
@@ -86,7 +73,7 @@ class ProbeAdmin(ReadOnly):
 
 
 @admin.register(ProbeDay)
-class ProbeDayAdmin(ReadOnly):
+class ProbeDayAdmin(ReadOnlyAdmin):
     list_display = ["site", "day", "count", "failed", "failure_ratio", "p50", "p95"]
     list_filter = ["day"]
     search_fields = ["site__name", "site__site_code"]

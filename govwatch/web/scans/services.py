@@ -134,20 +134,7 @@ def scan_store(
         for b in result.broken_links
     )
     # A probe stored by an earlier run of the same scan stays (unique per site and time).
-    Probe.objects.bulk_create(
-        (
-            Probe(
-                site=site,
-                at=p.at,
-                ok=p.ok,
-                status=p.status,
-                reason=p.reason[:300],
-                elapsed=p.elapsed,
-            )
-            for p in result.probes
-        ),
-        ignore_conflicts=True,
-    )
+    probes_store((site.pk, p) for p in result.probes)
     scan_findings_compute(run, profile, calendar)
     return run
 
