@@ -18,6 +18,8 @@ as it is. Two evidence keys have a meaning shared by every indicator:
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
@@ -73,3 +75,47 @@ class Finding:
     def is_unknown(self) -> bool:
         """True when the finding records that the input could not be observed."""
         return self.evidence.get("state") == "unknown"
+
+
+# Evidence that measures *when* or *how much* rather than *what*: the same stale column
+# is "two weeks" stale today and "a month" next quarter, the same dead link is found on
+# another page, the same silent account has more days since its last post. A decision on
+# a finding carries over while what it is about stays the same, so these keys stay out of
+# the finding's fingerprint. The dates that say what (a column's newest item, an
+# account's last post) stay in: once the column is updated and goes stale again, the
+# supervisor decides afresh.
+VOLATILE_EVIDENCE = frozenset(
+    {
+        "units",
+        "days_left",
+        "window",
+        "window_days",
+        "page_url",
+        "anchor",
+        "days",
+        "days_since_post",
+        "probes",
+        "failed",
+        "posts_in_window",
+        "threshold",
+        "min_posts",
+        "limit",
+        "timeout_s",
+        "working_days",
+        "open",
+        "seen",
+    }
+)
+
+
+def finding_fingerprint(finding: Finding) -> str:
+    """A short stable hash of the finding's identity: indicator, target and the evidence
+    that says what the problem is (not when it was measured)."""
+    stable = {k: v for k, v in finding.evidence.items() if k not in VOLATILE_EVIDENCE}
+    text = json.dumps(
+        [finding.code, finding.target_kind, finding.target_id, stable],
+        ensure_ascii=False,
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

@@ -24,6 +24,7 @@ from yaml.nodes import Node
 from govwatch.engine.checks import registry
 from govwatch.engine.profiles.model import (
     AccountScoring,
+    Dispatch,
     Item,
     Profile,
     RateFormat,
@@ -46,7 +47,7 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # "info" is what a check itself reports for unknowns; a profile cannot choose it.
 _RuleSeverity = Literal["veto", "deduction", "warning"]
 # Top-level keys, each mapped to "required".
-_OPTIONAL = ("extends", "notes_zh", "scoring", "rates", "items", "rules")
+_OPTIONAL = ("extends", "notes_zh", "scoring", "dispatch", "rates", "items", "rules")
 _TOP = {"profile": True, "title_zh": True, **dict.fromkeys(_OPTIONAL, False)}
 
 
@@ -56,6 +57,11 @@ def _scoring(file: YamlFile, node: Node) -> None:
         if part in parts:
             with suppress(Invalid):
                 file.merge_fields(parts[part], f"scoring.{part}", cls, getattr(file.merged, part))
+
+
+def _dispatch(file: YamlFile, node: Node) -> None:
+    with suppress(Invalid):
+        file.merge_fields(node, "dispatch", Dispatch, file.merged.dispatch)
 
 
 def _rates(file: YamlFile, node: Node) -> None:
@@ -152,6 +158,7 @@ def _load(path: Path, merged: Merged, chain: tuple[Path, ...] = ()) -> None:
     merged.title_zh = texts.get("title_zh", merged.title_zh)
     for key, apply in (
         ("scoring", _scoring),
+        ("dispatch", _dispatch),
         ("rates", _rates),
         ("items", _items),
         ("rules", _rules),
@@ -204,6 +211,7 @@ def _build(merged: Merged) -> Profile:
         extends=merged.extends,
         site=SiteScoring(**merged.site),
         account=AccountScoring(**merged.account),
+        dispatch=Dispatch(**merged.dispatch),
         rates={kind: RateFormat(**values) for kind, values in merged.rates.items()},
         items={k: Item(item_id=k, **values) for k, values in merged.items.items()},
         rules=rules,

@@ -69,6 +69,21 @@ class AccountScoring:
 
 
 @dataclass(frozen=True)
+class Dispatch:
+    """Deadlines of problem lists (问题清单), in official working days.
+
+    ``deadline_working_days`` after the list is sent the unit must have submitted its
+    rectification; ``remind_working_days`` before that it is reminded; an item still open
+    ``escalate_after_working_days`` after the deadline is escalated to the unit's
+    supervising leader. Seed 003 asks for reports within about ten working days.
+    """
+
+    deadline_working_days: int = 10
+    remind_working_days: int = 2
+    escalate_after_working_days: int = 3
+
+
+@dataclass(frozen=True)
 class RateFormat:
     decimals: int
     rounding: Rounding
@@ -85,6 +100,7 @@ class Profile:
     rates: Mapping[str, RateFormat]
     items: Mapping[str, Item]
     rules: Mapping[str, Rule]
+    dispatch: Dispatch = Dispatch()
 
     def rate_format(self, kind: str) -> RateFormat:
         """The format for one kind of rate (pass_rate, completion_rate …), else default."""

@@ -69,6 +69,7 @@ class Merged:
     title_zh: str = ""
     site: dict[str, Any] = field(default_factory=dict)
     account: dict[str, Any] = field(default_factory=dict)
+    dispatch: dict[str, Any] = field(default_factory=dict)
     rates: dict[str, dict[str, Any]] = field(default_factory=dict)
     items: dict[str, dict[str, Any]] = field(default_factory=dict)
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -126,6 +126,8 @@ INSTALLED_APPS = [
     "govwatch.web.newmedia",
     "govwatch.web.statistics",
     "govwatch.web.monitoring",
+    "govwatch.web.users",
+    "govwatch.web.tickets",
 ]
 
 MIDDLEWARE = [

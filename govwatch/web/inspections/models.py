@@ -114,6 +114,7 @@ class AuditEntry(models.Model):
         InspectionFinding, verbose_name="检查问题", on_delete=models.CASCADE, related_name="audit"
     )
     action = models.CharField("操作", max_length=20, choices=FINDING_STATES)
+    state_before = models.CharField("操作前状态", max_length=20, choices=FINDING_STATES, blank=True)
     reason = models.CharField("理由", max_length=500)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL
@@ -126,3 +127,37 @@ class AuditEntry(models.Model):
         verbose_name = "审核记录"
         verbose_name_plural = "审核记录"
         ordering = ["-at"]
+
+
+class FindingDecision(models.Model):
+    """A supervisor's decision on a finding's identity (indicator, target, evidence
+    fingerprint), not on one stored row: the next inspection of the period, and of later
+    periods while the same evidence persists, starts the finding in this state.
+
+    Appended, never edited: the newest decision for an identity wins; "open" withdraws
+    an earlier one."""
+
+    site = models.ForeignKey(
+        Site, verbose_name="网站", null=True, blank=True, on_delete=models.CASCADE
+    )
+    account = models.ForeignKey(
+        Account, verbose_name="账号", null=True, blank=True, on_delete=models.CASCADE
+    )
+    code = models.CharField("指标代码", max_length=10)
+    target_id = models.CharField("对象", max_length=2000)
+    fingerprint = models.CharField("问题指纹", max_length=32, db_index=True)
+    state = models.CharField("决定", max_length=20, choices=FINDING_STATES)
+    reason = models.CharField("理由", max_length=500)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="决定人", null=True, on_delete=models.SET_NULL
+    )
+    period = models.CharField("作出决定的检查期", max_length=40)
+    decided_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "问题认定"
+        verbose_name_plural = "问题认定"
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.get_state_display()}：{self.reason[:30]}"

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
-from govwatch.engine.findings import Finding
+from govwatch.engine.findings import Finding, finding_fingerprint
 from govwatch.engine.periods import Period, PeriodError, period_parse
 from govwatch.engine.profiles import Profile, Verdict, run_checks, score_account, score_site
 from govwatch.web.calendars.services import work_calendar_load
@@ -23,6 +24,7 @@ from govwatch.web.config.engine import check_context, profile_load
 from govwatch.web.inspections.models import (
     COUNTING,
     AuditEntry,
+    FindingDecision,
     Inspection,
     InspectionFinding,
     InspectionResult,
@@ -87,7 +89,29 @@ def _waivers(period: Period) -> Waivers:
     return found
 
 
-def _rows(findings: list[Finding], waivers: list[Waiver]) -> list[InspectionFinding]:
+Decisions = dict[str, FindingDecision]
+
+
+def _decisions(field: str, ids: Sequence[int]) -> dict[int, Decisions]:
+    """The newest decision per fingerprint of each target among IDS (FIELD site or
+    account): what the next inspection carries over."""
+    found: dict[int, Decisions] = {}
+    rows = FindingDecision.objects.filter(**{f"{field}__in": ids}).select_related("user")
+    for decision in rows.order_by("decided_at", "pk"):
+        target = getattr(decision, f"{field}_id")
+        found.setdefault(target, {})[decision.fingerprint] = decision  # newest wins
+    return found
+
+
+def _carried(decision: FindingDecision) -> str:
+    who = decision.user.get_username() if decision.user else "系统"
+    when = timezone.localtime(decision.decided_at).strftime("%Y-%m-%d")
+    return f"沿用{decision.period}的认定（{who}，{when}）：{decision.reason}"[:500]
+
+
+def _rows(
+    findings: list[Finding], waivers: list[Waiver], decisions: Decisions | None = None
+) -> list[InspectionFinding]:
     rows = []
     for finding in findings:
         waiver = next(
@@ -98,18 +122,16 @@ def _rows(findings: list[Finding], waivers: list[Waiver]) -> list[InspectionFind
             ),
             None,
         )
-        note = (
-            f"豁免：{waiver.reason}（{waiver.approver}批准，至{waiver.expires_on}）"
-            if waiver
-            else ""
-        )
-        rows.append(
-            InspectionFinding(
-                **InspectionFinding.fields_of(finding),
-                state="waived" if waiver else "open",
-                state_reason=note,
-            )
-        )
+        fields = InspectionFinding.fields_of(finding)
+        decision = (decisions or {}).get(fields["fingerprint"])
+        if waiver:
+            state = "waived"
+            note = f"豁免：{waiver.reason}（{waiver.approver}批准，至{waiver.expires_on}）"
+        elif decision is not None and decision.state in ("confirmed", "dismissed"):
+            state, note = decision.state, _carried(decision)
+        else:
+            state, note = "open", ""
+        rows.append(InspectionFinding(**fields, state=state, state_reason=note))
     return rows
 
 
@@ -157,10 +179,12 @@ class _Writer:
     def __init__(self, inspection: Inspection, profile: Profile, waivers: Waivers) -> None:
         self.inspection, self.profile, self.waivers = inspection, profile, waivers
         self.results: list[tuple[InspectionResult, list[InspectionFinding]]] = []
+        self.decisions: dict[int, Decisions] = {}
 
     def add(self, result: InspectionResult, findings: list[Finding]) -> None:
         target = ("site", result.site_id) if result.site_id else ("account", result.account_id)
-        rows = _rows(findings, self.waivers.get(target, []))  # type: ignore[arg-type]
+        decided = self.decisions.get(target[1], {})  # type: ignore[arg-type]
+        rows = _rows(findings, self.waivers.get(target, []), decided)  # type: ignore[arg-type]
         counting = [f for f, row in zip(findings, rows, strict=True) if row.state in COUNTING]
         _fill(result, _verdict(result, counting, self.profile))
         self.results.append((result, rows))
@@ -230,6 +254,7 @@ def _latest_runs(site_ids: Sequence[int], period: Period) -> dict[int, ScanRun]:
 def _sites_judge(writer: _Writer, period: Period, site_ids: list[int]) -> None:
     workdays = work_calendar_load()
     for batch in _batches(site_ids):
+        writer.decisions = _decisions("site", batch)
         sites = Site.objects.in_bulk(batch)
         runs = _latest_runs(batch, period)
         for site_id, run in runs.items():
@@ -257,6 +282,7 @@ def _accounts_judge(writer: _Writer, period: Period, account_ids: list[int]) -> 
     ctx = check_context(period.end, period_start=period.start)
     point = ctx.monitoring_point
     for batch in _batches(account_ids):
+        writer.decisions = _decisions("account", batch)
         # An account with no source and nothing ever stored has no data, not zero posts:
         # it needs no observation at all.
         stored = Post.objects.filter(account_id__in=batch).values_list("account_id", flat=True)
@@ -284,19 +310,37 @@ def finding_decide(
     """Confirm or dismiss a finding (with a reason), recompute the verdict, audit both."""
     if action not in ("confirmed", "dismissed", "open"):
         raise ValueError(f"未知操作 {action}")
-    if not reason.strip():
+    reason = reason.strip()
+    if not reason:
         raise ValueError("确认或排除问题必须填写理由")
+    if len(reason) > 500:
+        raise ValueError("理由不能超过 500 字")
+    if finding.state == "waived":
+        raise ValueError("该问题已豁免，请在豁免登记中修改")
     result = finding.result
-    before = result.verdict
+    before, state_before = result.verdict, finding.state
     finding.state, finding.state_reason = action, reason
-    finding.save()
+    finding.save(update_fields=["state", "state_reason"])
     result_judge(result, profile_load(result.inspection.profile))
+    who = user if getattr(user, "pk", None) else None
     AuditEntry.objects.create(
         finding=finding,
         action=action,
         reason=reason,
-        user=user if getattr(user, "pk", None) else None,
+        user=who,
+        state_before=state_before,
         verdict_before=before,
         verdict_after=result.verdict,
+    )
+    FindingDecision.objects.create(
+        site_id=result.site_id,
+        account_id=result.account_id,
+        code=finding.code,
+        target_id=finding.target_id,
+        fingerprint=finding.fingerprint or finding_fingerprint(finding.to_finding()),
+        state=action,
+        reason=reason,
+        user=who,
+        period=result.inspection.period,
     )
     return result

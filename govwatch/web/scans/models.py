@@ -11,7 +11,7 @@ from typing import Any
 from django.db import models
 
 from govwatch.engine.fetch.outcomes import ProbeDay as ProbeDayValue
-from govwatch.engine.findings import Finding
+from govwatch.engine.findings import Finding, finding_fingerprint
 from govwatch.engine.labels import LINK_OUTCOME_ZH, PROBE_OUTCOME_ZH, SEVERITY_ZH, choices
 from govwatch.web.registry.models import Column, Site
 
@@ -36,6 +36,9 @@ class FindingRecord(models.Model):
     message = models.TextField("问题描述")
     evidence = models.JSONField("证据", default=dict)
     points = models.FloatField("扣分", default=0)
+    # The finding's identity (engine.findings.finding_fingerprint): decisions and problem
+    # list items attach to it, so they survive re-runs while the evidence stays the same.
+    fingerprint = models.CharField("问题指纹", max_length=32, blank=True, db_index=True)
 
     class Meta:
         abstract = True
@@ -55,6 +58,7 @@ class FindingRecord(models.Model):
             "message": finding.message_zh,
             "evidence": dict(finding.evidence),
             "points": finding.points,
+            "fingerprint": finding_fingerprint(finding),
         }
 
     def to_finding(self) -> Finding:
