@@ -410,6 +410,18 @@ def recheck_start(item_ids: Sequence[int]) -> None:
     ).start()
 
 
+def problem_items_recheck_stale(older_than: dt.timedelta = dt.timedelta(minutes=30)) -> int:
+    """Re-run the re-checks a stopped process left behind: items in 复查中 whose
+    submission is older than OLDER_THAN (a re-check thread dies with its web server)."""
+    stale = ProblemItem.objects.filter(
+        state="rechecking", submitted_at__lt=timezone.now() - older_than
+    ).values_list("pk", flat=True)
+    ids = list(stale)
+    if ids:
+        problem_items_recheck(ids)
+    return len(ids)
+
+
 def _recheck_thread(item_ids: list[int]) -> None:
     from django.db import connection
 
