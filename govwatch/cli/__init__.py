@@ -44,6 +44,7 @@ COMMANDS: dict[str, str] = {
     "scheduler": "govwatch.cli.scheduler",
     "serve": "govwatch.cli.serve",
     "stats": "govwatch.cli.stats",
+    "users": "govwatch.cli.users",
     "worker": "govwatch.cli.worker",
     "workdays": "govwatch.cli.workdays",
 }
