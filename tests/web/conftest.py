@@ -23,6 +23,13 @@ def _services_are_real() -> None:
         assert engine.endswith("postgresql"), f"service suite expected PostgreSQL, got {engine}"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """PBKDF2's cost is there for stolen hashes, not for tests: hundreds of users are
+    created by the persona and portal tests, and each would take ~0.3 s to hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def admin_client(db: None) -> Client:
     """A logged-in superuser named inspector (the name the audit fields record)."""
