@@ -72,6 +72,11 @@ class WorkCalendar:
 
     arrangements: tuple[YearArrangement, ...] = ()
     use_package: bool = True
+    # A deadline must still be set in December for a January the State Council has not
+    # arranged yet: with ``provisional`` a year nobody covers counts Monday to Friday as
+    # working days instead of raising CalendarNotCovered. Callers say so to the user
+    # (``uncovered_years``); statistics keep the strict calendar.
+    provisional: bool = False
 
     @cached_property
     def _by_year(self) -> dict[int, YearArrangement]:
@@ -97,8 +102,15 @@ class WorkCalendar:
         return self.source_for(day.year) is not None
 
     def _require(self, day: dt.date) -> None:
-        if not self.covers(day):
+        if not self.covers(day) and not self.provisional:
             raise CalendarNotCovered(day, self.covered_years)
+
+    def uncovered_years(
+        self, start: dt.date | dt.datetime, end: dt.date | dt.datetime
+    ) -> tuple[int, ...]:
+        """Years from START to END (either order) that no source covers."""
+        first, last = sorted((china_date(start).year, china_date(end).year))
+        return tuple(y for y in range(first, last + 1) if self.source_for(y) is None)
 
     def is_working_day(self, day: dt.date | dt.datetime) -> bool:
         date = china_date(day)
@@ -107,6 +119,8 @@ class WorkCalendar:
         if arrangement is not None:
             return arrangement.is_working_day(date)
         self._require(date)
+        if not self.covers(date):  # provisional: Monday to Friday
+            return date.weekday() < 5
         return bool(chinese_calendar.is_workday(date))
 
     def add_working_days(self, start: dt.date | dt.datetime, n: int) -> dt.date:

@@ -128,7 +128,12 @@ INSTALLED_APPS = [
     "govwatch.web.monitoring",
     "govwatch.web.users",
     "govwatch.web.tickets",
+    "govwatch.web.alerts",
+    "govwatch.web.workspace",
 ]
+# The workspace's own login page (not the admin's); after it, / sends each role to its side.
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
 
 MIDDLEWARE = [
     # First: decides whether X-Forwarded-* may be believed before anything reads them.
@@ -328,6 +333,41 @@ GOVWATCH_SCAN_KEEP_DAYS = int(env.get("GOVWATCH_SCAN_KEEP_DAYS", "35"))
 GOVWATCH_JOB_TIME_LIMIT = float(env.get("GOVWATCH_JOB_TIME_LIMIT", str(4 * 3600)))
 # A crawl that finds its site held by another worker tries again after this many seconds.
 GOVWATCH_BUSY_RETRY_SECONDS = float(env.get("GOVWATCH_BUSY_RETRY_SECONDS", "60"))
+
+# --- Alerts (docs/alerts.md) -----------------------------------------------------------
+# Mail goes out through Django's SMTP backend. With nothing set it talks to an MTA on
+# 127.0.0.1:25 (a local postfix relaying for the office); a mail that cannot be handed over
+# is retried by the watch and kept with its error, never lost silently.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env.get("GOVWATCH_EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = _int("GOVWATCH_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env.get("GOVWATCH_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env.get("GOVWATCH_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _flag("GOVWATCH_EMAIL_USE_TLS")  # STARTTLS, usually port 587
+EMAIL_USE_SSL = _flag("GOVWATCH_EMAIL_USE_SSL")  # implicit TLS, usually port 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("GOVWATCH_EMAIL_USE_TLS 与 GOVWATCH_EMAIL_USE_SSL 只能选一个")
+# A mail server that does not answer must not hold a sender for minutes.
+EMAIL_TIMEOUT = _int("GOVWATCH_EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env.get("GOVWATCH_EMAIL_FROM", "govwatch@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# SMS through a generic HTTP gateway: POST {"phone", "text"} as JSON, with
+# "Authorization: Bearer <token>" when a token is set. Empty URL: SMS rules fail and say so.
+GOVWATCH_SMS_GATEWAY_URL = env.get("GOVWATCH_SMS_GATEWAY_URL", "")
+GOVWATCH_SMS_GATEWAY_TOKEN = env.get("GOVWATCH_SMS_GATEWAY_TOKEN", "")
+# Put before the link paths in messages (/portal/lists/12/), e.g. https://gov.example.cn;
+# empty leaves the paths as they are.
+GOVWATCH_ALERT_BASE_URL = env.get("GOVWATCH_ALERT_BASE_URL", "").strip()
+# Seconds one robot or SMS-gateway POST may take.
+GOVWATCH_ALERT_TIMEOUT = _int("GOVWATCH_ALERT_TIMEOUT", 10, minimum=1)
+# 1: a new alert is sent at once by a background thread of the process that recorded it;
+# 0: it waits for the watch's alerts job (every 5 minutes). Failures are retried by the
+# job either way.
+GOVWATCH_ALERT_SEND_AT_ONCE = _flag("GOVWATCH_ALERT_SEND_AT_ONCE", True)
+# Tests only: send inside alert_emit instead of on the background thread.
+GOVWATCH_ALERT_INLINE = False
+# Tests only: run a submitted item's re-check inside the request instead of on a thread.
+GOVWATCH_RECHECK_INLINE = False
 
 LOGGING = {
     "version": 1,

@@ -26,6 +26,7 @@ from govwatch.engine.fetch.types import FetchConfig
 from govwatch.engine.monitoring.pool import inline
 from govwatch.engine.monitoring.probes import probe_round_sync
 from govwatch.engine.periods import quarter_label
+from govwatch.web.alerts.services import alerts_deliver, alerts_digest
 from govwatch.web.config.engine import fetch_config
 from govwatch.web.inspections.models import Inspection
 from govwatch.web.inspections.services import inspection_run
@@ -41,6 +42,7 @@ from govwatch.web.newmedia.services import posts_fetch
 from govwatch.web.registry.models import Account, Site
 from govwatch.web.scans.models import Probe
 from govwatch.web.scans.services import probes_rollup, probes_store, scans_prune, sites_scan
+from govwatch.web.tickets.services import problem_items_deadlines, problem_items_recheck_stale
 
 log = logging.getLogger(__name__)
 Execute = Callable[..., Any]
@@ -243,6 +245,32 @@ def job_inspection_draft(day: str, **_: object) -> str:
     return f"{label} 检查初稿：{inspection.results.count()} 个对象"
 
 
+def job_alerts(**_: object) -> str:
+    """Alerts due now: new ones the sender thread did not manage, failed ones whose wait
+    is over (quiet hours move them to the end of the quiet hours)."""
+    done = alerts_deliver()
+    return (
+        f"提醒发送 {done['sent']} 条，失败待重试 {done['failed']} 条，"
+        f"放弃 {done['gave_up']} 条，免打扰顺延 {done['deferred']} 条"
+    )
+
+
+def job_deadlines(day: str, **_: object) -> str:
+    """The problem lists' daily pass (overdue, reminders, escalations; their alerts are
+    recorded as the pass commits), then the day's alert digest, sent at once."""
+    today = dt.date.fromisoformat(day)
+    counts = problem_items_deadlines(today)
+    # Re-checks a stopped web process left in 复查中 (its thread died with it).
+    rechecked = problem_items_recheck_stale()
+    digests = alerts_digest(today)
+    done = alerts_deliver()
+    return (
+        f"逾期 {counts['overdue']} 项，到期提醒 {counts['remind']} 项，"
+        f"升级 {counts['escalate']} 项；补跑复查 {rechecked} 项；"
+        f"每日汇总 {digests} 条，发送 {done['sent']} 条"
+    )
+
+
 JOBS: dict[str, Callable[..., str]] = {
     "probe_round": job_probe_round,
     "site_scan": job_site_scan,
@@ -250,6 +278,8 @@ JOBS: dict[str, Callable[..., str]] = {
     "warnings": job_warnings,
     "rollup": job_rollup,
     "inspection_draft": job_inspection_draft,
+    "alerts": job_alerts,
+    "deadlines": job_deadlines,
 }
 
 

@@ -16,6 +16,8 @@ JOB_KINDS = [
     ("warnings", "预警计算"),
     ("rollup", "数据日汇总与清理"),
     ("inspection_draft", "季度检查初稿"),
+    ("alerts", "提醒发送"),
+    ("deadlines", "整改期限检查、自动复查补跑与每日提醒汇总"),
 ]
 JOB_KINDS_ZH = dict(JOB_KINDS)
 SITE_KINDS = frozenset({"probe", "freshness", "crawl"})

@@ -40,7 +40,9 @@ class Default:
 
 # The defaults an office starts with (editable in the admin): probes every 30 minutes
 # (48 a day, above the 20 of W-V2), the freshness pass daily, a full crawl weekly, feeds
-# hourly, warnings and the probe rollup daily. The inspection draft ignores its interval.
+# hourly, warnings and the probe rollup daily, alerts sent every 5 minutes (retries
+# included), the problem lists' deadline pass and the alert digest daily at 08:00. The
+# inspection draft and the deadline pass ignore their interval.
 DEFAULTS: dict[str, Default] = {
     "probe": Default(30, 120),
     "freshness": Default(24 * 60, 1800),
@@ -49,8 +51,12 @@ DEFAULTS: dict[str, Default] = {
     "warnings": Default(24 * 60, 0),
     "rollup": Default(24 * 60, 0),
     "inspection_draft": Default(24 * 60, 0),
+    "alerts": Default(5, 0),
+    "deadlines": Default(24 * 60, 0),
 }
 PROBE_PULL = dt.timedelta(seconds=60)
+# Reminders, overdue notices and the daily digest reach people as the office day starts.
+DEADLINES_AT = dt.time(8, 0)
 
 
 def quarter_draft_time(now: dt.datetime, calendar: WorkCalendar) -> dt.datetime:
@@ -67,10 +73,19 @@ def quarter_draft_time(now: dt.datetime, calendar: WorkCalendar) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(7, 0), tzinfo=BEIJING)
 
 
+def daily_time(now: dt.datetime, at: dt.time) -> dt.datetime:
+    """The first AT (Beijing) after NOW."""
+    local = now.astimezone(BEIJING)
+    moment = dt.datetime.combine(local.date(), at, tzinfo=BEIJING)
+    return moment if moment > local else moment + dt.timedelta(days=1)
+
+
 def schedule_next(schedule: Schedule, now: dt.datetime, calendar: WorkCalendar) -> dt.datetime:
     """The next run after one fired at NOW: one interval on, moved by the jitter."""
     if schedule.kind == "inspection_draft":
         return quarter_draft_time(now, calendar)
+    if schedule.kind == "deadlines":
+        return daily_time(now, DEADLINES_AT)
     jitter = random.uniform(-schedule.jitter_seconds, schedule.jitter_seconds)
     interval = dt.timedelta(minutes=max(1, schedule.interval_minutes))
     return now + interval + dt.timedelta(seconds=jitter)

@@ -2,11 +2,13 @@
 warning findings (a column or home page near its update line, an account silent for 10
 of its 14 days, probe failures past 3 % of the current window) plus citizen messages
 unanswered for two months (the line is three). Stored per day with days left; they are
-the input of the alerts sent to units."""
+the input of the alerts sent to units: one alert per new warning (not among the same day's
+earlier rows nor the last earlier day's), to the unit that runs the site or account."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -15,13 +17,16 @@ from django.utils import timezone
 from govwatch.engine.checks.inputs import CheckContext
 from govwatch.engine.findings import Finding
 from govwatch.engine.profiles import Profile, run_checks
+from govwatch.web.alerts.services import alert_emit
 from govwatch.web.config.engine import check_context, profile_load
 from govwatch.web.interaction.models import CitizenMessage
 from govwatch.web.monitoring.models import EarlyWarning
 from govwatch.web.newmedia.selectors import account_observations
-from govwatch.web.registry.models import Account
+from govwatch.web.registry.models import Account, Site, Unit
 from govwatch.web.scans.models import ScanRun
 from govwatch.web.scans.selectors import site_observations
+
+log = logging.getLogger(__name__)
 
 # How far back a site's latest scan may be and still be read for today's warnings.
 LOOKBACK = dt.timedelta(days=30)
@@ -115,9 +120,49 @@ def warnings_evaluate(day: dt.date | None = None, profile_name: str | None = Non
     rows = [*_site_warnings(day, profile, ctx), *_account_warnings(day, profile, ctx)]
     rows.extend(_message_warnings(day))
     with transaction.atomic():
+        known = _known(day)
         EarlyWarning.objects.filter(day=day).delete()
         EarlyWarning.objects.bulk_create(rows, batch_size=1000)
+        fresh = [row for row in rows if _identity(row) not in known]
+        transaction.on_commit(lambda: _alert(fresh))
     return len(rows)
+
+
+def _identity(row: EarlyWarning) -> tuple[object, ...]:
+    return (row.kind, row.code, row.site_id, row.account_id, row.target_id)
+
+
+def _known(day: dt.date) -> set[tuple[object, ...]]:
+    """The warnings already alerted: DAY's rows (an evaluation run again) and the rows of
+    the last earlier day evaluated (a warning still standing is not news)."""
+    before = EarlyWarning.objects.filter(day__lt=day).order_by("-day")
+    last = before.values_list("day", flat=True).first()
+    days = [day] if last is None else [day, last]
+    rows = EarlyWarning.objects.filter(day__in=days)
+    return set(rows.values_list("kind", "code", "site_id", "account_id", "target_id"))
+
+
+def _alert(rows: list[EarlyWarning]) -> None:
+    """One alert per new warning, to the unit running its site or account (a message's
+    warning: the unit that handles it); a failed alert never fails the evaluation."""
+    sites = Site.objects.select_related("operating_unit").in_bulk({r.site_id for r in rows})
+    accounts = Account.objects.select_related("opening_unit").in_bulk({r.account_id for r in rows})
+    names = {str(r.evidence.get("unit", "")) for r in rows if r.kind == "message_reply"}
+    units = {u.name: u for u in Unit.objects.filter(name__in=names)}
+    for row in rows:
+        site, account = sites.get(row.site_id), accounts.get(row.account_id)
+        if site is not None:
+            unit = site.operating_unit
+        elif account is not None:
+            unit = account.opening_unit
+        else:
+            unit = units.get(str(row.evidence.get("unit", "")))
+        if unit is None:
+            continue
+        try:
+            alert_emit("early_warning", unit=unit, warning=row)
+        except Exception:
+            log.exception("预警提醒登记失败：%s", row.target_id)
 
 
 __all__ = ["warnings_evaluate"]

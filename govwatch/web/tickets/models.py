@@ -55,6 +55,7 @@ class ProblemList(models.Model):
         related_name="+",
     )
     deadline = models.DateField("整改期限")
+    deadline_note = models.CharField("期限说明", max_length=200, blank=True)
     received_at = models.DateTimeField("签收时间", null=True, blank=True)
     note = models.CharField("下发说明", max_length=500, blank=True)
 

@@ -7,6 +7,7 @@ item's ItemEvent; alerts are emitted after the transaction commits and never blo
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
@@ -23,7 +24,7 @@ from django.utils import timezone
 
 from govwatch.engine.findings import Finding
 from govwatch.engine.profiles import run_checks
-from govwatch.engine.workdays import china_date
+from govwatch.engine.workdays import WorkCalendar, china_date
 from govwatch.web.calendars.services import work_calendar_load
 from govwatch.web.config.engine import check_context, profile_load
 from govwatch.web.inspections.models import Inspection, InspectionFinding
@@ -155,9 +156,24 @@ def responsible_for(finding: InspectionFinding) -> Responsible:
     return Responsible(site.operating_unit, "site", site, None, None)
 
 
+def dispatch_calendar() -> WorkCalendar:
+    """The product's calendar, provisional past its last arranged year: a list sent in
+    December still gets a January deadline (Monday to Friday), said in the list's note."""
+    return dataclasses.replace(work_calendar_load(), provisional=True)
+
+
 def deadline_for(sent: dt.date, inspection: Inspection) -> dt.date:
     days = profile_load(inspection.profile).dispatch.deadline_working_days
-    return work_calendar_load().add_working_days(sent, days)
+    return dispatch_calendar().add_working_days(sent, days)
+
+
+def deadline_note(sent: dt.date, deadline: dt.date) -> str:
+    """What the list says when its deadline was counted without an official arrangement."""
+    years = dispatch_calendar().uncovered_years(sent, deadline)
+    if not years:
+        return ""
+    named = "、".join(f"{y}年" for y in years)
+    return f"整改期限按周一至周五推算（{named}节假日安排尚未录入），录入后以实际工作日为准"
 
 
 @transaction.atomic
@@ -179,6 +195,7 @@ def problem_lists_send(
     )
     sent_day = today or china_date(timezone.now())
     due = deadline or deadline_for(sent_day, inspection)
+    provisional = "" if deadline else deadline_note(sent_day, due)
     by_unit: dict[int, tuple[Unit, list[tuple[InspectionFinding, Responsible]]]] = {}
     for finding in chosen:
         who = responsible_for(finding)
@@ -193,6 +210,7 @@ def problem_lists_send(
                 "sent_at": timezone.now(),
                 "sent_by": user if getattr(user, "pk", None) else None,
                 "deadline": due,
+                "deadline_note": provisional,
                 "note": note,
             },
         )
@@ -349,7 +367,7 @@ def problem_items_deadlines(today: dt.date | None = None) -> dict[str, int]:
     """The daily pass: mark overdue items, remind units two working days before the
     deadline, escalate items overdue for N working days to the supervising leader."""
     day = today or china_date(timezone.now())
-    calendar = work_calendar_load()
+    calendar = dispatch_calendar()
     counts = {"overdue": 0, "remind": 0, "escalate": 0}
     lists = ProblemList.objects.filter(items__state__in=(*OWING, "overdue")).distinct()
     for problem_list in lists.select_related("unit", "inspection"):
@@ -362,12 +380,17 @@ def problem_items_deadlines(today: dt.date | None = None) -> dict[str, int]:
                     _move(item, "overdue", None, f"整改期限 {problem_list.deadline} 已过")
                 counts["overdue"] += len(late_items)
                 if late_items:
-                    _emit("overdue", unit=problem_list.unit, problem_list=problem_list)
+                    _emit("overdue", unit=problem_list.unit, problem_list=problem_list, today=day)
                 late = calendar.working_days_between(problem_list.deadline, day)
                 escalate = problem_list.items.filter(state="overdue", escalated_at=None)
                 if late >= dispatch.escalate_after_working_days and escalate.exists():
                     counts["escalate"] += escalate.update(escalated_at=timezone.now())
-                    _emit("overdue_escalated", unit=problem_list.unit, problem_list=problem_list)
+                    _emit(
+                        "overdue_escalated",
+                        unit=problem_list.unit,
+                        problem_list=problem_list,
+                        today=day,
+                    )
             else:
                 left = calendar.working_days_between(day, problem_list.deadline)
                 remind = owing.filter(reminded_at=None)
@@ -378,6 +401,7 @@ def problem_items_deadlines(today: dt.date | None = None) -> dict[str, int]:
                         unit=problem_list.unit,
                         problem_list=problem_list,
                         days_left=left,
+                        today=day,
                     )
     return counts
 
@@ -385,7 +409,7 @@ def problem_items_deadlines(today: dt.date | None = None) -> dict[str, int]:
 def working_days_left(problem_list: ProblemList, today: dt.date | None = None) -> int:
     """Working days until the deadline (negative once past it)."""
     day = today or china_date(timezone.now())
-    calendar = work_calendar_load()
+    calendar = dispatch_calendar()
     if day <= problem_list.deadline:
         return calendar.working_days_between(day, problem_list.deadline)
     return -calendar.working_days_between(problem_list.deadline, day)
@@ -402,7 +426,7 @@ def recheck_start(item_ids: Sequence[int]) -> None:
 
         recheck_task.delay(list(item_ids))
         return
-    if getattr(settings, "GOVWATCH_RECHECK_INLINE", False):
+    if settings.GOVWATCH_RECHECK_INLINE:
         problem_items_recheck(item_ids)
         return
     threading.Thread(

@@ -66,8 +66,10 @@ def test_defaults_are_created_once_and_due_now() -> None:
     assert [s.pk for s in first] == [s.pk for s in again]
     kinds = {s.kind: s for s in first}
     assert set(kinds) == {
-        "probe", "freshness", "crawl", "feeds", "warnings", "rollup", "inspection_draft"
+        "probe", "freshness", "crawl", "feeds", "warnings", "rollup", "inspection_draft",
+        "alerts", "deadlines",
     }  # fmt: skip
+    assert kinds["alerts"].interval_minutes == 5
     assert kinds["probe"].interval_minutes == 30 and kinds["crawl"].interval_minutes == 7 * 1440
     due = {s.kind for s in schedules_due(NOW)}
     assert due == set(kinds) - {"inspection_draft"}

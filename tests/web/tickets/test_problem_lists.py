@@ -305,3 +305,21 @@ def test_evidence_files_are_checked_and_kept_outside_the_database(
     assert Attachment.objects.count() == 1
     assert sorted(p.name for p in stored.parent.iterdir()) == [stored.name]
     assert ItemEvent.objects.filter(item=item, action="upload").count() == 1
+
+
+def test_a_deadline_past_the_arranged_years_is_provisional(scanned: dict, supervisor: Any) -> None:
+    """Sent in late December, before the next year's holidays are published: the list still
+    gets a deadline, counted Monday to Friday, and says so."""
+    inspection = inspection_run(scanned["quarter"])
+    confirm_all(inspection, supervisor)
+    calendar = tickets.dispatch_calendar()
+    last = max(calendar.covered_years)
+    sent_on = dt.date(last, 12, 28)
+    [problem_list, *_] = tickets.problem_lists_send(inspection, user=supervisor, today=sent_on)
+    assert problem_list.deadline.year == last + 1
+    assert problem_list.deadline.weekday() < 5
+    assert f"{last + 1}年节假日安排尚未录入" in problem_list.deadline_note
+    # The daily pass and the days left work across the gap too.
+    assert tickets.working_days_left(problem_list, sent_on) == 10
+    tickets.problem_items_deadlines(sent_on + timedelta(days=40))
+    assert problem_list.items.filter(state="overdue").exists()

@@ -1,0 +1,199 @@
+"""The unit side (/portal/): a unit operator's problem lists, signing for them, and each
+item's answer, evidence files, submission and appeal.
+
+Only the forms the item's state allows are shown; the services decide again on POST (a
+stale page cannot move an item its state does not allow), and their Chinese refusal is
+shown as a message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from govwatch.web.tickets.models import DONE, ITEM_STATE_ZH, ProblemItem
+from govwatch.web.tickets.services import (
+    MAX_UPLOAD_BYTES,
+    TRANSITIONS,
+    TicketError,
+    attachment_add,
+    problem_item_answer,
+    problem_item_appeal,
+    problem_item_submit,
+    problem_list_receive,
+)
+from govwatch.web.users.scope import (
+    Scope,
+    get_visible,
+    problem_items_visible,
+    problem_lists_visible,
+)
+from govwatch.web.workspace.views.access import paginate, portal_action, portal_page
+from govwatch.web.workspace.views.lists import (
+    days_left,
+    item_context,
+    lists_with_counts,
+    with_days_left,
+)
+
+TOO_BIG = f"文件超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB 上限"
+
+
+@portal_page
+def portal_home(request: HttpRequest, scope: Scope) -> HttpResponse:
+    lists = lists_with_counts(problem_lists_visible(scope).select_related("inspection"))
+    page = paginate(request, lists.order_by("-sent_at", "pk"))
+    by_state: dict[int, list[tuple[str, int]]] = {}
+    counted = (
+        ProblemItem.objects.filter(problem_list__in=[pl.pk for pl in page])
+        .order_by("problem_list", "state")
+        .values_list("problem_list", "state")
+        .annotate(n=Count("pk"))
+    )
+    for list_id, state, n in counted:
+        by_state.setdefault(list_id, []).append((ITEM_STATE_ZH[state], n))
+    rows = with_days_left(page)
+    for row in rows:
+        row["states"] = by_state.get(row["list"].pk, [])
+    return render(request, "workspace/portal/home.html", {"page": page, "rows": rows})
+
+
+@portal_page
+def portal_list(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    problem_list = get_visible(problem_lists_visible(scope).select_related("inspection"), pk=pk)
+    # Opening the list is signing for it (签收): once, and again only for items a later
+    # sending added to it.
+    if problem_list.received_at is None or problem_list.items.filter(state="sent").exists():
+        problem_list_receive(problem_list, request.user)
+        messages.success(request, "已签收问题清单，请逐条整改并在期限内提交")
+    items = problem_list.items.select_related("site", "account", "column").order_by("pk")
+    context = {
+        "problem_list": problem_list,
+        "days": days_left(problem_list),
+        "items": items,
+    }
+    return render(request, "workspace/portal/list.html", context)
+
+
+@portal_page
+def portal_item(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    item = get_visible(problem_items_visible(scope), pk=pk)
+    context = item_context(item)
+    working = item.state in TRANSITIONS["answer"][0] or item.state in TRANSITIONS["submit"][0]
+    context.update(
+        can_answer=item.state in TRANSITIONS["answer"][0],
+        can_upload=working and item.state not in DONE,
+        can_submit=item.state in TRANSITIONS["submit"][0],
+        can_appeal=item.state in TRANSITIONS["appeal"][0],
+        max_upload_mb=MAX_UPLOAD_BYTES // 1024 // 1024,
+    )
+    return render(request, "workspace/portal/item.html", context)
+
+
+def _item_action(
+    request: HttpRequest, scope: Scope, pk: int, act: Callable[[ProblemItem], Any], done: str
+) -> HttpResponse:
+    """Run one unit action on an item in scope; its refusal is shown, not raised."""
+    item = get_visible(problem_items_visible(scope), pk=pk)
+    try:
+        act(item)
+    except TicketError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return redirect("portal-item", pk=item.pk)
+
+
+@portal_action
+def portal_item_answer(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    text = request.POST.get("answer", "")
+    return _item_action(
+        request,
+        scope,
+        pk,
+        lambda item: problem_item_answer(item, request.user, text),
+        "整改情况说明已保存",
+    )
+
+
+@portal_action
+def portal_item_submit(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    return _item_action(
+        request,
+        scope,
+        pk,
+        lambda item: problem_item_submit(item, request.user),
+        "已提交整改，系统将自动复查",
+    )
+
+
+@portal_action
+def portal_item_appeal(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    reason = request.POST.get("reason", "")
+    return _item_action(
+        request,
+        scope,
+        pk,
+        lambda item: problem_item_appeal(item, request.user, reason),
+        "申诉已提交，请等待监管人员审核",
+    )
+
+
+# --- Upload --------------------------------------------------------------------------
+
+
+class _SizeLimit(FileUploadHandler):
+    """Stops reading a file past the limit, first in the chain: Django would otherwise
+    write the whole upload to a temporary file before attachment_add could refuse it."""
+
+    def __init__(self, request: HttpRequest, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.seen = 0
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.seen += len(raw_data)
+        if self.seen > self.limit:
+            self.exceeded = True
+            raise StopUpload(connection_reset=False)  # read on, keep nothing: a page answers
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+# The CSRF check reads the form, which reads the upload: the size guard must be in place
+# before it, so this view is exempt from the middleware and checks CSRF itself below (the
+# way Django's documentation says to change upload handlers in a view).
+@csrf_exempt
+@portal_action
+def portal_item_upload(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    limit = _SizeLimit(request, MAX_UPLOAD_BYTES)
+    request.upload_handlers.insert(0, limit)
+    return _upload(request, scope, pk, limit)
+
+
+@csrf_protect
+def _upload(request: HttpRequest, scope: Scope, pk: int, limit: _SizeLimit) -> HttpResponse:
+    item = get_visible(problem_items_visible(scope), pk=pk)
+    upload = request.FILES.get("file")
+    if limit.exceeded:
+        messages.error(request, TOO_BIG)
+    elif upload is None:
+        messages.error(request, "请选择要上传的文件")
+    else:
+        try:
+            attachment = attachment_add(item, request.user, upload.name or "", upload.chunks())
+        except TicketError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"已上传：{attachment.name}")
+    return redirect("portal-item", pk=item.pk)

@@ -1,0 +1,338 @@
+"""The supervisor side (/work/): inspections and their findings, sending problem lists,
+following and closing the lists' items, and the 办结率 table.
+
+Readers open every page here with the forms left out; the POST views refuse them (403).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from govwatch.engine.labels import FINDING_STATE_ZH
+from govwatch.web.inspections.models import PROBLEMS, Inspection, InspectionFinding
+from govwatch.web.inspections.services import finding_decide
+from govwatch.web.tickets.models import DONE, ProblemItem
+from govwatch.web.tickets.selectors import (
+    completion_rate_format,
+    completion_total,
+    problem_completion_by_unit,
+    problem_completion_rows,
+)
+from govwatch.web.tickets.services import (
+    SENT_SEVERITIES,
+    TRANSITIONS,
+    TicketError,
+    inspection_findings_to_send,
+    problem_item_appeal_decide,
+    problem_item_close,
+    problem_item_reopen,
+    problem_lists_send,
+)
+from govwatch.web.users.scope import (
+    Scope,
+    findings_visible,
+    get_visible,
+    inspections_visible,
+    problem_items_visible,
+    problem_lists_visible,
+    results_visible,
+)
+from govwatch.web.workspace.views.access import paginate, supervisor_action, supervisor_page
+from govwatch.web.workspace.views.lists import (
+    days_left,
+    item_context,
+    lists_with_counts,
+    with_days_left,
+)
+
+# Used when a supervisor confirms without writing a reason: confirming needs no argument
+# (the finding speaks for itself), but the audit trail must never hold an empty reason.
+DEFAULT_CONFIRM_REASON = "监管人员确认"
+
+# The list filter of /work/lists/: what a supervisor asks ("which are not done yet?").
+LIST_FILTERS = {"open": "办理中", "closed": "已全部办结", "overdue": "有逾期条目"}
+
+
+def _sent_items() -> Exists:
+    """A finding is sent once an item of a list of its own inspection carries it (the
+    rule inspection_findings_to_send applies)."""
+    return Exists(
+        ProblemItem.objects.filter(
+            finding=OuterRef("pk"), problem_list__inspection=OuterRef("result__inspection")
+        )
+    )
+
+
+def _by_inspection(rows: QuerySet[Any]) -> dict[int, int]:
+    return dict(rows.order_by().values_list("result__inspection").annotate(n=Count("pk")))
+
+
+@supervisor_page
+def work_home(request: HttpRequest, scope: Scope) -> HttpResponse:
+    page = paginate(request, inspections_visible(scope).order_by("-created_at", "-pk"), per_page=20)
+    ids = [inspection.pk for inspection in page]
+    results = dict(
+        results_visible(scope)
+        .filter(inspection__in=ids)
+        .order_by()
+        .values_list("inspection")
+        .annotate(n=Count("pk"))
+    )
+    problems = findings_visible(scope).filter(result__inspection__in=ids, severity__in=PROBLEMS)
+    open_ = _by_inspection(problems.filter(state="open"))
+    unsent = _by_inspection(
+        problems.filter(state="confirmed", severity__in=SENT_SEVERITIES).filter(~_sent_items())
+    )
+    rows = [
+        {
+            "inspection": inspection,
+            "results": results.get(inspection.pk, 0),
+            "open": open_.get(inspection.pk, 0),
+            "unsent": unsent.get(inspection.pk, 0),
+        }
+        for inspection in page
+    ]
+    items = problem_items_visible(scope).aggregate(
+        total=Count("pk"),
+        closed=Count("pk", filter=Q(state__in=DONE)),
+        overdue=Count("pk", filter=Q(state="overdue")),
+        # What waits on a supervisor: a submission to close or send back, an appeal.
+        waiting=Count("pk", filter=Q(state__in=("submitted", "rechecking", "appealed"))),
+    )
+    summary = {"lists": problem_lists_visible(scope).count(), **items}
+    return render(
+        request, "workspace/work/home.html", {"page": page, "rows": rows, "summary": summary}
+    )
+
+
+@supervisor_page
+def work_inspection(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    inspection = get_visible(inspections_visible(scope), pk=pk)
+    results = (
+        results_visible(scope)
+        .filter(inspection=inspection)
+        .select_related("site", "account")
+        .order_by("verdict", "site__site_code", "account__name", "pk")
+    )
+    verdicts = dict(results.order_by().values_list("verdict").annotate(n=Count("pk")))
+    problems = findings_visible(scope).filter(result__inspection=inspection, severity__in=PROBLEMS)
+    by_state = dict(problems.order_by().values_list("state").annotate(n=Count("pk")))
+    state = request.GET.get("state", "")
+    if state not in FINDING_STATE_ZH:
+        state = ""
+    shown = problems.filter(state=state) if state else problems
+    findings = paginate(
+        request,
+        shown.select_related("result__site", "result__account")
+        .annotate(sent=_sent_items())
+        .order_by("result__site__site_code", "result__account__name", "result_id", "code", "pk"),
+    )
+    to_send = problems.filter(state="confirmed", severity__in=SENT_SEVERITIES).filter(
+        ~_sent_items()
+    )
+    context = {
+        "inspection": inspection,
+        "results": paginate(request, results, param="rpage"),
+        "verdicts": verdicts,
+        "findings": findings,
+        "state": state,
+        "states": [(key, label, by_state.get(key, 0)) for key, label in FINDING_STATE_ZH.items()],
+        "problems_total": sum(by_state.values()),
+        "to_send": to_send.count(),
+        "can_decide": scope.can_decide,
+    }
+    return render(request, "workspace/work/inspection.html", context)
+
+
+def _back_to_findings(request: HttpRequest, finding: InspectionFinding) -> str:
+    """The findings page the form was on (its filter and page), at the finding decided."""
+    query = {}
+    if request.POST.get("state") in FINDING_STATE_ZH:
+        query["state"] = request.POST["state"]
+    if request.POST.get("page", "").isdigit():
+        query["page"] = request.POST["page"]
+    url = reverse("work-inspection", args=[finding.result.inspection_id])
+    return (
+        f"{url}?{urlencode(query)}#finding-{finding.pk}" if query else f"{url}#finding-{finding.pk}"
+    )
+
+
+@supervisor_action
+def work_finding_decide(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    finding = get_visible(findings_visible(scope).select_related("result"), pk=pk)
+    action = request.POST.get("action", "")
+    reason = request.POST.get("reason", "").strip()
+    already_sent = ProblemItem.objects.filter(
+        finding=finding, problem_list__inspection=finding.result.inspection_id
+    ).exists()
+    if action not in ("confirmed", "dismissed"):
+        messages.error(request, "未知操作，请点击“确认问题”或“排除问题”")
+    elif already_sent:
+        # Its item is the unit's now: an error there is settled by an appeal, not here.
+        messages.error(request, "该问题已下发至问题清单，请在清单条目中办理（申诉审核）")
+    elif action == "dismissed" and not reason:
+        messages.error(request, "排除问题必须填写理由")
+    else:
+        try:
+            finding_decide(finding, action, reason or DEFAULT_CONFIRM_REASON, request.user)
+        except ValueError as exc:
+            messages.error(request, str(exc))
+        else:
+            done = "已确认该问题" if action == "confirmed" else "已排除该问题"
+            messages.success(request, f"{done}：{finding.code} {finding.message[:40]}")
+    return redirect(_back_to_findings(request, finding))
+
+
+@supervisor_action
+def work_send(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    inspection: Inspection = get_visible(inspections_visible(scope), pk=pk)
+    # Only the findings in this supervisor's region: the inspection may cover others, and
+    # their supervisors send their own (the rule findings_visible applies).
+    chosen = [
+        finding
+        for finding in inspection_findings_to_send(inspection)
+        if scope.sees_unit(
+            finding.result.site.operating_unit_id
+            if finding.result.site_id
+            else finding.result.account.opening_unit_id
+        )
+    ]
+    if not chosen:
+        messages.info(request, "没有待下发的已确认问题")
+        return redirect("work-inspection", pk=inspection.pk)
+    try:
+        lists = problem_lists_send(inspection, user=request.user, findings=chosen)
+    except ValueError as exc:  # TicketError, or a profile or calendar that cannot be read
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已向 {len(lists)} 个单位下发问题清单，共 {len(chosen)} 条问题")
+    return redirect("work-inspection", pk=inspection.pk)
+
+
+@supervisor_page
+def work_lists(request: HttpRequest, scope: Scope) -> HttpResponse:
+    lists = lists_with_counts(problem_lists_visible(scope).select_related("unit", "inspection"))
+    state = request.GET.get("state", "")
+    if state == "open":
+        lists = lists.filter(closed__lt=F("total"))
+    elif state == "closed":
+        lists = lists.filter(closed=F("total"), total__gt=0)
+    elif state == "overdue":
+        lists = lists.filter(overdue__gt=0)
+    else:
+        state = ""
+    page = paginate(request, lists.order_by("-sent_at", "unit__name", "pk"))
+    context = {
+        "page": page,
+        "rows": with_days_left(page),
+        "state": state,
+        "filters": list(LIST_FILTERS.items()),
+    }
+    return render(request, "workspace/work/lists.html", context)
+
+
+@supervisor_page
+def work_list(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    problem_list = get_visible(
+        problem_lists_visible(scope).select_related("unit", "inspection", "sent_by"), pk=pk
+    )
+    items = problem_list.items.select_related("site", "account", "column").order_by("pk")
+    context = {
+        "problem_list": problem_list,
+        "days": days_left(problem_list),
+        "items": items,
+    }
+    return render(request, "workspace/work/list.html", context)
+
+
+@supervisor_page
+def work_item(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    item = get_visible(problem_items_visible(scope), pk=pk)
+    context = item_context(item)
+    decide = scope.can_decide
+    context.update(
+        can_close=decide and item.state in TRANSITIONS["close"][0],
+        can_reopen=decide and item.state in TRANSITIONS["reopen"][0],
+        can_decide_appeal=decide and item.state == "appealed",
+    )
+    return render(request, "workspace/work/item.html", context)
+
+
+def _item_action(request: HttpRequest, scope: Scope, pk: int, act: Any, done: str) -> HttpResponse:
+    """Run one supervisor action on an item in scope; its refusal is shown, not raised."""
+    item = get_visible(problem_items_visible(scope), pk=pk)
+    try:
+        act(item)
+    except TicketError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return redirect("work-item", pk=item.pk)
+
+
+@supervisor_action
+def work_item_close(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    note = request.POST.get("note", "")
+    return _item_action(
+        request, scope, pk, lambda item: problem_item_close(item, request.user, note), "条目已办结"
+    )
+
+
+@supervisor_action
+def work_item_reopen(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    note = request.POST.get("note", "")
+    return _item_action(
+        request,
+        scope,
+        pk,
+        lambda item: problem_item_reopen(item, request.user, note),
+        "已退回单位重新整改",
+    )
+
+
+@supervisor_action
+def work_item_appeal_decide(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    accept = request.POST.get("accept")
+    if accept not in ("0", "1"):
+        item = get_visible(problem_items_visible(scope), pk=pk)  # 404 before anything else
+        messages.error(request, "请选择“申诉成立”或“驳回申诉”")
+        return redirect("work-item", pk=item.pk)
+    reason = request.POST.get("reason", "")
+    return _item_action(
+        request,
+        scope,
+        pk,
+        lambda item: problem_item_appeal_decide(item, request.user, accept == "1", reason),
+        "申诉成立，条目已办结" if accept == "1" else "申诉已驳回，单位需继续整改",
+    )
+
+
+# --- 办结率 ------------------------------------------------------------------------
+
+
+@supervisor_page
+def work_stats(request: HttpRequest, scope: Scope) -> HttpResponse:
+    """问题清单办理情况 in scope: per region (the bulletin's 附件3 rows, same selector, same
+    rate format) with its 合计, then per responsible unit; all periods or one."""
+    periods = list(
+        problem_lists_visible(scope).order_by("-period").values_list("period", flat=True).distinct()
+    )
+    period = request.GET.get("period", "")
+    if period not in periods:
+        period = ""
+    rows = problem_completion_rows(period or None, scope=scope)
+    context = {
+        "rows": rows,
+        "total": completion_total(rows, completion_rate_format(period or None)) if rows else None,
+        "units": problem_completion_by_unit(period or None, scope=scope),
+        "periods": periods,
+        "period": period,
+    }
+    return render(request, "workspace/work/stats.html", context)
