@@ -85,6 +85,27 @@ class WordingExample:
 
 
 @dataclass(frozen=True)
+class PreviousPeriod:
+    """上期问题整改情况: the previous period's problem lists as they stand now."""
+
+    period_zh: str
+    sent: int
+    closed: int
+    # Units with items not yet closed, and how many each (named in this order).
+    open_units: Sequence[tuple[str, int]] = ()
+
+
+@dataclass(frozen=True)
+class RecurringProblem:
+    """A problem earlier problem lists carried already: 经多次通报依然未整改."""
+
+    unit: str
+    target: str  # as printed: 微信订阅号“陕西省渭南监狱”, “××网站”“通知公告”栏目
+    problem: str
+    earlier: int  # how many earlier lists carried it
+
+
+@dataclass(frozen=True)
 class BulletinData:
     period_zh: str
     sites_checked: int
@@ -98,6 +119,8 @@ class BulletinData:
     interaction_order: Sequence[str] = ()
     on_time_categories: Sequence[str] = ()
     tickets: Sequence[Record] = ()
+    previous_period: PreviousPeriod | None = None
+    recurring: Sequence[RecurringProblem] = ()
     excellent_accounts: Sequence[Record] = ()
     column_counts: Sequence[Record] = ()
     extra_annexes: Sequence[Table] = field(default_factory=tuple)
@@ -201,7 +224,7 @@ def _overview(data: BulletinData, at: Mapping[str, int], rate: Rate) -> list[str
         issued = sum(count(r, "tickets_total") for r in data.tickets)
         closed = sum(count(r, "tickets_closed") for r in data.tickets)
         done = [r for r in data.tickets if count(r, "tickets_closed") == count(r, "tickets_total")]
-        line = f"问题清单办理情况。共转办问题清单{issued}个，已办结{closed}个，办结率为{rate(closed, issued)}"
+        line = f"问题清单办理情况。转办的问题清单{issued}个，其中已办结{closed}个，办结率为{rate(closed, issued)}"
         if done:
             line += f"，{_names(done, 'region_or_unit', quote=False)}办结率均为{rate(1, 1)}"
         parts.append(f"{line}{_see(at, 'tickets')}。")
@@ -236,6 +259,8 @@ def _problems(data: BulletinData, at: Mapping[str, int]) -> list[str]:
         only_updates = all("更新" in text(r, "problem_type") for r in accounts)
         heading = "政务新媒体更新不及时" if only_updates else "部分政务新媒体存在问题"
         problems.append(f"{heading}。{named}{_see(at, 'problems')}。")
+    if data.recurring:
+        problems.append(f"问题整改不到位。{_recurring(data.recurring)}，经多次通报依然未整改。")
     if data.wording_examples:
         quoted = "；".join(
             f"{w.unit}{w.where}将“{w.correct}”错写为“{w.wrong}”" for w in data.wording_examples
@@ -258,6 +283,36 @@ def _problems(data: BulletinData, at: Mapping[str, int]) -> list[str]:
     return problems
 
 
+def _recurring(items: Sequence[RecurringProblem]) -> str:
+    """One entry per target: its problems joined, and the most times any was sent before."""
+    targets: dict[tuple[str, str], list[RecurringProblem]] = {}
+    for item in items:
+        targets.setdefault((item.unit, item.target), []).append(item)
+    return "；".join(
+        f"{unit}{target}{'、'.join(dict.fromkeys(i.problem for i in group))}"
+        f"（此前已通报{max(i.earlier for i in group)}次）"
+        for (unit, target), group in targets.items()
+    )
+
+
+def _previous(previous: PreviousPeriod, rate: Rate) -> str:
+    """上期问题整改情况: sent, closed, and who still owes what."""
+    if previous.sent <= 0:
+        return f"{previous.period_zh}未转办问题清单。"
+    line = (
+        f"{previous.period_zh}转办的问题清单{previous.sent}个，已办结{previous.closed}个，"
+        f"办结率为{rate(previous.closed, previous.sent)}"
+    )
+    still_open = previous.sent - previous.closed
+    if still_open > 0:
+        line += f"；尚有{still_open}个问题未办结"
+        if previous.open_units:
+            line += "，涉及" + "、".join(f"{unit}{n}个" for unit, n in previous.open_units)
+    else:
+        line += "，问题均已办结"
+    return f"{line}。"
+
+
 def _numbered_paras(items: Sequence[str]) -> list[Block]:
     return [Para(f"（{_NUMERALS[i]}）{item}") for i, item in enumerate(items)]
 
@@ -271,14 +326,22 @@ def compose(data: BulletinData, template: BulletinTemplate) -> OfficialDocument:
         return format_rate(num, den, template.rate_decimals, template.rate_mode)
 
     body: list[Block] = []
+    numerals = iter(_NUMERALS)
+
+    def heading(title: str) -> None:  # numbered in order: 上期问题整改情况 only when there is one
+        body.append(Para(f"{next(numerals)}、{title}", "heading1"))
+
     if template.preamble:
         body.append(Para(template.preamble.format(period=data.period_zh)))
-    body.append(Para("一、总体情况", "heading1"))
+    heading("总体情况")
     body.extend(_numbered_paras(_overview(data, at, rate)))
-    body.append(Para("二、存在问题", "heading1"))
+    heading("存在问题")
     problems = _problems(data, at)
     body.extend(_numbered_paras(problems) if problems else [Para(NOTHING_TO_REPORT_ZH)])
-    body.append(Para("三、下一步工作要求", "heading1"))
+    if data.previous_period is not None:
+        heading("上期问题整改情况")
+        body.append(Para(_previous(data.previous_period, rate)))
+    heading("下一步工作要求")
     requirements = list(template.requirements)
     if problems and template.rectification_deadline_zh:  # nobody to rectify anything
         requirements.append(

@@ -16,6 +16,8 @@ from govwatch.engine.profiles.scoring import rules_title
 from govwatch.engine.reports.bulletin import (
     NO_ANNEX_ZH,
     BulletinData,
+    PreviousPeriod,
+    RecurringProblem,
     WordingExample,
     compose,
     load_template,
@@ -26,6 +28,12 @@ from govwatch.engine.reports.xlsx_writer import write_xlsx
 from govwatch.web.inspections.models import Inspection, InspectionFinding, InspectionResult
 from govwatch.web.inspections.selectors import inspection_lists
 from govwatch.web.interaction.services import consultation_summary
+from govwatch.web.tickets.models import ProblemItem
+from govwatch.web.tickets.selectors import (
+    previous_period_rectification,
+    problem_completion_rows,
+    recurring_items,
+)
 
 PROBLEM_SEVERITIES = ("veto", "deduction", "warning")
 
@@ -135,6 +143,41 @@ def _wording_examples(results: list[InspectionResult]) -> list[WordingExample]:
     return examples
 
 
+def _previous_period(inspection: Inspection) -> PreviousPeriod | None:
+    """上期问题整改情况 from the previous period's problem lists, when there are any."""
+    previous = previous_period_rectification(inspection)
+    if previous is None:
+        return None
+    return PreviousPeriod(
+        period_zh=period_zh(previous.inspection),
+        sent=previous.sent,
+        closed=previous.closed,
+        open_units=previous.open_units,
+    )
+
+
+def _recurring_target(item: ProblemItem) -> str:
+    if item.account is not None:
+        return f"{item.account.get_platform_display()}“{item.account.name}”"
+    if item.site is None:
+        return ""
+    column = f"“{item.column.name}”栏目" if item.column is not None else ""
+    return f"“{item.site.name}”网站{column}"
+
+
+def _recurring(inspection: Inspection) -> list[RecurringProblem]:
+    """Problems earlier lists carried already (经多次通报依然未整改)."""
+    return [
+        RecurringProblem(
+            unit=item.problem_list.unit.name,
+            target=_recurring_target(item),
+            problem=str(item.evidence.get("problem_type") or item.title),
+            earlier=item.recurrence,
+        )
+        for item in recurring_items(inspection)
+    ]
+
+
 def bulletin_data(inspection: Inspection) -> BulletinData:
     lists = inspection_lists(inspection)
     sites = inspection.results.exclude(site=None).exclude(verdict="unknown")
@@ -160,6 +203,10 @@ def bulletin_data(inspection: Inspection) -> BulletinData:
         interaction_order=tuple(BUCKET_LABELS_ZH[b] for b in summary.profile.bucket_order),
         on_time_categories=tuple(BUCKET_LABELS_ZH[b] for b in summary.profile.on_time_buckets),
         wording_examples=_wording_examples(list(lists.unqualified) + list(lists.with_problems)),
+        # 问题清单办理情况 from the period's problem lists (none sent: no paragraph, no annex).
+        tickets=problem_completion_rows(inspection),
+        previous_period=_previous_period(inspection),
+        recurring=_recurring(inspection),
         excellent_accounts=[
             {"platform_zh": r.account.get_platform_display(), "account_name": r.account.name}
             for r in of(lists.excellent, "account")

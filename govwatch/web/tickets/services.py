@@ -193,6 +193,10 @@ def problem_lists_send(
         if findings is None
         else [f for f in findings if f.state == "confirmed"]
     )
+    # An inspection run again for the same period finds the same problems again: they are
+    # on the period's lists already, and the unit answers them there, once.
+    sent = _sent_in_period(inspection.period)
+    chosen = [f for f in chosen if _key(f) not in sent]
     sent_day = today or china_date(timezone.now())
     due = deadline or deadline_for(sent_day, inspection)
     provisional = "" if deadline else deadline_note(sent_day, due)
@@ -219,6 +223,18 @@ def problem_lists_send(
         lists.append(problem_list)
         _emit("problem_list_sent", unit=unit, problem_list=problem_list, count=len(entries))
     return lists
+
+
+def _key(finding: InspectionFinding) -> tuple[str, int | None, int | None]:
+    return finding.fingerprint, finding.result.site_id, finding.result.account_id
+
+
+def _sent_in_period(period: str) -> set[tuple[str, int | None, int | None]]:
+    """(fingerprint, site, account) of every problem already sent for PERIOD."""
+    rows = ProblemItem.objects.filter(problem_list__period=period).values_list(
+        "fingerprint", "site_id", "account_id"
+    )
+    return set(rows)
 
 
 def inspection_findings_to_send(inspection: Inspection) -> list[InspectionFinding]:
@@ -260,7 +276,11 @@ def _item_create(
         message=finding.message,
         evidence=finding.evidence,
         fingerprint=finding.fingerprint,
-        recurrence=earlier.values("problem_list").distinct().count(),
+        # Earlier periods that carried it: a period counts once however often it was sent.
+        recurrence=earlier.exclude(problem_list__period=problem_list.period)
+        .values("problem_list__period")
+        .distinct()
+        .count(),
     )
     ItemEvent.objects.create(
         item=item,
@@ -506,12 +526,17 @@ def _site_findings(item: ProblemItem, fetch: Any) -> tuple[list[Finding], str]:
     from govwatch.web.scans.services import sites_scan
 
     assert item.site is not None
+    # A scan id of its own: the site's scan of the day (same id) would resume, not fetch
+    # the pages the unit just fixed again.
+    now = timezone.now()
+    scan_id = f"{item.site.site_code}:{china_date(now).isoformat()}:recheck-{now:%H%M%S%f}"
     try:
         [run] = sites_scan(
             [item.site],
             processes=1,
             fetch=fetch,
             profile_name=item.problem_list.inspection.profile,
+            scan_id=scan_id,
         )
     except Exception as exc:  # a failed re-check is recorded, never raised at the unit
         log.exception("复查扫描失败：%s", item.site)

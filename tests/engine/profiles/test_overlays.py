@@ -141,7 +141,7 @@ def test_a_cycle_in_extends_is_refused(
 HEAD = "profile: city\ntitle_zh: 测试\nextends: cn-national-2019\n"  # lines 1-3
 # body after HEAD → the one problem expected: (line, key, part of the message)
 ERRORS = {
-    "unknown-top-level-key": ("scorin:\n  site: {}\n", (4, "scorin", "未知的键（可用：extends")),
+    "unknown-top-level-key": ("scorin:\n  site: {}\n", (4, "scorin", "未知的键（可用：dispatch、extends")),
     "unknown-code": (
         "rules:\n  nma003: {}\n",
         (5, "rules.nma003", "未知的指标代码（相近的有：NMA003、"),
@@ -293,7 +293,7 @@ def test_every_error_is_reported_at_once(tmp_path: Path) -> None:
     lines = str(info.value).splitlines()
     assert lines[0] == "共 5 处错误："
     assert lines[1:] == [
-        "  city-2025.yaml 第4行 scorin：未知的键（可用：extends、items、notes_zh、profile、rates、rules、scoring、title_zh）",
+        "  city-2025.yaml 第4行 scorin：未知的键（可用：dispatch、extends、items、notes_zh、profile、rates、rules、scoring、title_zh）",
         '  city-2025.yaml 第8行 rules.NMA004.params.max_gap_days：应为正整数，实际为 "abc"',
         "  city-2025.yaml 第9行 rules.XYZ001：未知的指标代码（相近的有：TXT001）",
         '  city-2025.yaml 第11行 rules.UPD001.severity：取值应为 veto / deduction / warning，实际为 "fatal"',

@@ -106,7 +106,7 @@ def test_bulletin_text_is_generated_from_the_data(tmp_path: Path) -> None:
     # Buckets with their counts, and the on-time rate (1 + 5 working days: 38 of 43).
     assert "1个工作日内答复34家，5个工作日内答复4家，大于5个工作日回复1家，未回复4家" in text
     assert "按期答复率为88.37%（详见附件4）" in text
-    assert "共转办问题清单404个，已办结403个，办结率为99.75%" in text
+    assert "转办的问题清单404个，其中已办结403个，办结率为99.75%" in text
     assert "市公安局主管的抖音“开封市反诈骗中心”监测时间点前两周内无更新" in text
     assert "将“国务院办公厅”错写为“国务院办公室”" in text
     assert (

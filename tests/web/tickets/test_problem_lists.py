@@ -172,15 +172,22 @@ def test_a_problem_sent_again_counts_as_a_recurrence(scanned: dict, supervisor: 
     first = inspection_run(scanned["quarter"])
     confirm_all(first, supervisor)
     tickets.problem_lists_send(first, user=supervisor)
+    sent = ProblemItem.objects.count()
     assert set(ProblemItem.objects.values_list("recurrence", flat=True)) == {0}
-    second = inspection_run(scanned["quarter"])  # confirmations carried over
-    assert problems(second).filter(state="confirmed").count() == problems(first).count()
-    tickets.problem_lists_send(second, user=supervisor)
-    assert set(
-        ProblemItem.objects.filter(problem_list__inspection=second).values_list(
-            "recurrence", flat=True
-        )
-    ) == {1}
+    # The same period inspected again: the problems are on its lists already.
+    rerun = inspection_run(scanned["quarter"])  # confirmations carried over
+    assert problems(rerun).filter(state="confirmed").count() == problems(first).count()
+    assert tickets.problem_lists_send(rerun, user=supervisor) == []
+    assert ProblemItem.objects.count() == sent
+    # The next quarter, the same evidence: sent again, as a recurrence.
+    later = scanned["farm"].scan_date + timedelta(days=92)
+    fetch = scanned["server"].fetch_config()
+    sites_scan(Site.objects.all(), scan_date=later, fetch=fetch, processes=1)
+    next_quarter = inspection_run(quarter_label(later))
+    tickets.problem_lists_send(next_quarter, user=supervisor)
+    again = ProblemItem.objects.filter(problem_list__inspection=next_quarter)
+    assert again.exists()
+    assert set(again.values_list("recurrence", flat=True)) == {1}
 
 
 def sent_item(scanned: dict, supervisor: Any, **lookup: Any) -> ProblemItem:
