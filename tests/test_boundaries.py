@@ -35,7 +35,8 @@ def test_every_internal_module_of_every_web_app_is_protected() -> None:
     for app in sorted(p for p in WEB.iterdir() if (p / "__init__.py").exists()):
         if app.name in SHARED:
             continue
-        for module in sorted(app.glob("*.py")):
+        packages = [p.parent for p in app.glob("*/__init__.py") if p.parent.name != "migrations"]
+        for module in sorted([*app.glob("*.py"), *packages]):
             name = f"govwatch.web.{app.name}.{module.stem}"
             if module.stem not in PUBLIC and name not in protected.get(app.name, set()):
                 missing.append(name)
@@ -45,4 +46,5 @@ def test_every_internal_module_of_every_web_app_is_protected() -> None:
 def test_contracts_name_only_modules_that_exist() -> None:
     for app, modules in _contracts().items():
         for name in modules:
-            assert (WEB / app / f"{name.rsplit('.', 1)[1]}.py").exists(), name
+            leaf = WEB / app / name.rsplit(".", 1)[1]
+            assert leaf.with_suffix(".py").exists() or (leaf / "__init__.py").exists(), name

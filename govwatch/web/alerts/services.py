@@ -91,7 +91,7 @@ def unit_chain(unit: Unit) -> list[int]:
 def _members(role: str, unit: Unit, chain: list[int]) -> list[Membership]:
     """The active members with ROLE (any role when empty) concerned with UNIT: its own
     operators, supervisors and readers of it or a region above it, administrators. The
-    scope rule of users/scope.py: nobody is told about a unit they cannot see."""
+    scope rule of users/selectors.py: nobody is told about a unit they cannot see."""
     concerned = {
         "unit_operator": Q(role="unit_operator", unit_id=unit.pk),
         "supervisor": Q(role="supervisor", unit_id__in=chain),

@@ -1,8 +1,19 @@
+"""Inspections, their results and findings are evidence (bulletins and problem lists cite
+them): read-only here, admins included. A finding's state changes only through the
+confirm and dismiss actions, which take a reason and go through finding_decide (audited)."""
+
+from __future__ import annotations
+
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from govwatch.web.config.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from govwatch.web.inspections.models import (
     AuditEntry,
+    FindingDecision,
     Inspection,
     InspectionFinding,
     InspectionResult,
@@ -10,76 +21,128 @@ from govwatch.web.inspections.models import (
 )
 from govwatch.web.inspections.services import finding_decide
 
+REASON_MISSING_ZH = "请在“理由”框中填写确认或排除的理由，未作任何修改"
 
-class ResultInline(admin.TabularInline):
+
+class ResultInline(ReadOnlyTabularInline):
     model = InspectionResult
-    extra = 0
-    fields = ["site", "verdict", "score", "reason"]
-    readonly_fields = fields
-    can_delete = False
+    fields = ["site", "account", "verdict", "score", "reason"]
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(ReadOnlyAdmin):
+    """Undeletable: results, problem lists and bulletins cite the inspection."""
+
     list_display = ["period", "profile", "scope", "created_at", "created_by"]
     list_filter = ["scope", "profile"]
     inlines = [ResultInline]
 
 
-class FindingInline(admin.TabularInline):
+class FindingInline(ReadOnlyTabularInline):
     model = InspectionFinding
-    extra = 0
     fields = ["code", "severity", "message", "points", "state", "state_reason"]
-    readonly_fields = fields
-    can_delete = False
 
 
 @admin.register(InspectionResult)
-class InspectionResultAdmin(admin.ModelAdmin):
-    list_display = ["site", "inspection", "verdict", "score", "reason"]
+class InspectionResultAdmin(ReadOnlyAdmin):
+    list_display = ["target", "inspection", "verdict", "score", "reason"]
     list_filter = ["verdict", "inspection"]
-    search_fields = ["site__name", "site__site_code"]
+    search_fields = ["site__name", "site__site_code", "account__name"]
+    list_select_related = ["site", "account", "inspection"]
     inlines = [FindingInline]
 
+    @admin.display(description="检查对象")
+    def target(self, obj: InspectionResult) -> str:
+        return str(obj.site or obj.account or "—")
 
-class AuditInline(admin.TabularInline):
+
+class AuditInline(ReadOnlyTabularInline):
     model = AuditEntry
-    extra = 0
     fields = ["at", "user", "action", "reason", "verdict_before", "verdict_after"]
-    readonly_fields = fields
-    can_delete = False
+
+
+class ReasonActionForm(ActionForm):
+    """The action bar of the findings list, with the reason every decision needs."""
+
+    reason = forms.CharField(label="理由", required=False, max_length=500)
 
 
 @admin.register(InspectionFinding)
-class InspectionFindingAdmin(admin.ModelAdmin):
+class InspectionFindingAdmin(ReadOnlyAdmin):
     """Findings change state only through the actions, so every change is audited."""
 
     list_display = ["code", "severity", "message", "state", "result"]
     list_filter = ["state", "severity", "code"]
-    search_fields = ["message", "target_id", "result__site__name"]
-    readonly_fields = [f.name for f in InspectionFinding._meta.fields]
+    search_fields = ["message", "target_id", "result__site__name", "result__account__name"]
+    list_select_related = ["result__site", "result__account"]
     inlines = [AuditInline]
     actions = ["confirm", "dismiss"]
+    action_form = ReasonActionForm
 
-    def _decide(self, request: HttpRequest, queryset, action: str, label: str) -> None:
-        reason = request.POST.get("reason") or f"管理后台批量{label}"
-        for finding in queryset:
-            finding_decide(finding, action, reason, request.user)
-        self.message_user(
-            request, f"已{label} {queryset.count()} 个问题，结论已重新计算", messages.SUCCESS
-        )
+    def _decide(
+        self, request: HttpRequest, queryset: QuerySet[InspectionFinding], action: str, label: str
+    ) -> None:
+        reason = (request.POST.get("reason") or "").strip()
+        if not reason:
+            self.message_user(request, REASON_MISSING_ZH, messages.ERROR)
+            return
+        done, refused = 0, []
+        for finding in queryset.select_related("result__inspection"):
+            try:
+                finding_decide(finding, action, reason, request.user)
+            except ValueError as exc:
+                refused.append(f"{finding.code} {finding.message[:30]}：{exc}")
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"已{label} {done} 个问题，结论已重新计算", messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, f"未{label}：{line}", messages.ERROR)
 
-    @admin.action(description="确认所选问题")
-    def confirm(self, request: HttpRequest, queryset) -> None:
+    @admin.action(description="确认所选问题（须填写理由）")
+    def confirm(self, request: HttpRequest, queryset: QuerySet[InspectionFinding]) -> None:
         self._decide(request, queryset, "confirmed", "确认")
 
-    @admin.action(description="排除所选问题（误报）")
-    def dismiss(self, request: HttpRequest, queryset) -> None:
+    @admin.action(description="排除所选问题（误报，须填写理由）")
+    def dismiss(self, request: HttpRequest, queryset: QuerySet[InspectionFinding]) -> None:
         self._decide(request, queryset, "dismissed", "排除")
 
 
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "action", "state_before", "reason", "finding"]
+    list_filter = ["action", "at"]
+    search_fields = ["reason", "finding__result__site__name", "finding__result__account__name"]
+    list_select_related = ["user", "finding"]
+    date_hierarchy = "at"
+
+
+@admin.register(FindingDecision)
+class FindingDecisionAdmin(ReadOnlyAdmin):
+    """Appended by finding_decide, never edited: the newest decision for an identity wins."""
+
+    list_display = [
+        "decided_at",
+        "code",
+        "target",
+        "target_id",
+        "state",
+        "reason",
+        "user",
+        "period",
+    ]
+    list_filter = ["state", "code", "period"]
+    search_fields = ["site__name", "account__name", "target_id", "reason"]
+    list_select_related = ["site", "account", "user"]
+    date_hierarchy = "decided_at"
+
+    @admin.display(description="网站或账号")
+    def target(self, obj: FindingDecision) -> str:
+        return str(obj.site or obj.account or "—")
+
+
 @admin.register(Waiver)
-class WaiverAdmin(admin.ModelAdmin):
+class WaiverAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["code", "site", "account", "target_id", "approver", "expires_on"]
     list_filter = ["code"]
     search_fields = ["site__name", "account__name", "reason"]

@@ -1,4 +1,8 @@
-"""Posts, fetch attempts, sightings, push tokens and reprint tasks in the Chinese admin."""
+"""Posts, fetch attempts, sightings, push tokens and reprint tasks in the Chinese admin.
+
+Posts, fetch attempts and sightings are evidence (account inspections judge on them):
+posts and fetch attempts are read-only; a sighting may be added by hand (来源「人工录入」)
+but no sighting is ever edited or deleted, so the naming history stays what was seen."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from govwatch.web.config.admin import URL_FIELDS
+from govwatch.web.config.admin import URL_FIELDS, ReadOnlyAdmin
 from govwatch.web.newmedia.models import AccountSighting, FetchAttempt, Post, PushToken, ReprintTask
 from govwatch.web.newmedia.reprints import reprint_results
 from govwatch.web.newmedia.selectors import source_health
@@ -21,19 +25,21 @@ PUSH_TOKENS_AT_ONCE = 20
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(ReadOnlyAdmin):
+    """Collected by feed, export file or push only (there is no hand-entered post)."""
+
     list_display = ["published_at", "account", "title", "is_original", "source_kind"]
     list_filter = ["source_kind", "is_original", "account__platform", "published_at"]
     search_fields = ["title", "text", "url", "post_id", "account__name"]
     date_hierarchy = "published_at"
     list_select_related = ["account"]
     raw_id_fields = ["account"]
-    readonly_fields = ["dedupe_key", "text_hits", "created_at"]
 
 
 @admin.register(AccountSighting)
 class AccountSightingAdmin(admin.ModelAdmin):
-    """Naming history; an operator adds a row (来源「人工录入」) after looking at the platform."""
+    """Naming history; an operator adds a row (来源「人工录入」) after looking at the platform.
+    Appended only: a row, once recorded, is neither edited nor deleted."""
 
     list_display = ["at", "account", "name", "owner", "source_kind"]
     list_filter = ["source_kind", "account__platform", "at"]
@@ -41,10 +47,23 @@ class AccountSightingAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     list_select_related = ["account"]
     raw_id_fields = ["account"]
+    # A row added here is always 人工录入: the form cannot pass one off as a fetch or a push.
+    readonly_fields = ["source_kind"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            obj.source_kind = "manual"
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(FetchAttempt)
-class FetchAttemptAdmin(admin.ModelAdmin):
+class FetchAttemptAdmin(ReadOnlyAdmin):
     list_display = ["at", "account", "ok", "error", "http_status", "posts_new", "health"]
     list_filter = ["ok", "error", "at"]
     search_fields = ["account__name", "account__feed_url", "detail"]

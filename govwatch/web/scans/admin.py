@@ -1,6 +1,9 @@
+"""Scans are evidence: every row here is shown, never added, edited or deleted by hand
+(inspection results cite the scans they judged)."""
+
 from django.contrib import admin
 
-from govwatch.web.config.admin import ReadOnlyAdmin
+from govwatch.web.config.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from govwatch.web.scans.models import (
     ColumnSnapshot,
     LinkProblem,
@@ -11,32 +14,23 @@ from govwatch.web.scans.models import (
 )
 
 
-class ColumnInline(admin.TabularInline):
+class ColumnInline(ReadOnlyTabularInline):
     model = ColumnSnapshot
-    extra = 0
     fields = ["name", "url", "kind", "item_count", "newest_date", "blank", "error"]
-    readonly_fields = fields
-    can_delete = False
 
 
-class LinkInline(admin.TabularInline):
+class LinkInline(ReadOnlyTabularInline):
     model = LinkProblem
-    extra = 0
     fields = ["url", "outcome", "reason", "page_url", "anchor_text", "on_home"]
-    readonly_fields = fields
-    can_delete = False
 
 
-class FindingInline(admin.TabularInline):
+class FindingInline(ReadOnlyTabularInline):
     model = ScanFinding
-    extra = 0
     fields = ["code", "severity", "message", "points"]
-    readonly_fields = fields
-    can_delete = False
 
 
 @admin.register(ScanRun)
-class ScanRunAdmin(admin.ModelAdmin):
+class ScanRunAdmin(ReadOnlyAdmin):
     list_display = [
         "site",
         "scan_date",
@@ -48,15 +42,16 @@ class ScanRunAdmin(admin.ModelAdmin):
     ]
     list_filter = ["scan_date", "kind", "home_fetched"]
     search_fields = ["site__name", "site__site_code"]
-    readonly_fields = [f.name for f in ScanRun._meta.fields]
+    list_select_related = ["site"]
     inlines = [ColumnInline, LinkInline, FindingInline]
 
 
 @admin.register(LinkProblem)
-class LinkProblemAdmin(admin.ModelAdmin):
+class LinkProblemAdmin(ReadOnlyAdmin):
     list_display = ["url", "outcome", "reason", "on_home", "page_url", "run"]
     list_filter = ["outcome", "on_home", "external"]
     search_fields = ["url", "page_url", "anchor_text"]
+    list_select_related = ["run__site"]
 
 
 @admin.register(Probe)
@@ -85,7 +80,8 @@ class ProbeDayAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ScanFinding)
-class ScanFindingAdmin(admin.ModelAdmin):
+class ScanFindingAdmin(ReadOnlyAdmin):
     list_display = ["code", "severity", "message", "run"]
     list_filter = ["severity", "code"]
     search_fields = ["message", "target_id", "run__site__name"]
+    list_select_related = ["run__site"]

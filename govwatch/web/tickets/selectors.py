@@ -10,7 +10,7 @@ ancestor-or-self, as pass rates group), so groups such as 省直单位 are whate
 registry tree makes them.
 
 ``period`` is an Inspection (the lists of its period), a period label (2024Q3), or None
-(every list); ``scope`` a users.scope.Scope filtering through problem_lists_visible.
+(every list); ``scope`` a users.selectors.Scope filtering through problem_lists_visible.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from govwatch.web.config.engine import profile_load
 from govwatch.web.inspections.models import Inspection
 from govwatch.web.registry.services import UnitIndex
 from govwatch.web.tickets.models import DONE, ProblemItem, ProblemList
-from govwatch.web.users.scope import Scope, problem_lists_visible
+from govwatch.web.users.selectors import Scope, problem_lists_visible
 
 Period = Inspection | str | None
 CompletionRow = dict[str, Cell]

@@ -171,8 +171,12 @@ def user_put(
         except ValidationError as exc:
             raise ValueError("；".join(exc.messages)) from None
         user.set_password(chosen)
-    # Only administrators may enter the admin site; the role decides the rest.
-    user.is_staff = role == "admin" or user.is_superuser
+    # Only administrators may enter the admin site, and there they administer everything
+    # (the admin is not scoped); the role decides the rest.
+    if role == "admin":
+        user.is_staff = user.is_superuser = True
+    else:
+        user.is_staff = user.is_superuser = False
     user.save()
     Membership.objects.update_or_create(
         user=user, defaults={"role": role, "unit": unit, "phone": phone}

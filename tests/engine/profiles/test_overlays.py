@@ -141,7 +141,10 @@ def test_a_cycle_in_extends_is_refused(
 HEAD = "profile: city\ntitle_zh: 测试\nextends: cn-national-2019\n"  # lines 1-3
 # body after HEAD → the one problem expected: (line, key, part of the message)
 ERRORS = {
-    "unknown-top-level-key": ("scorin:\n  site: {}\n", (4, "scorin", "未知的键（可用：dispatch、extends")),
+    "unknown-top-level-key": (
+        "scorin:\n  site: {}\n",
+        (4, "scorin", "未知的键（可用：dispatch、extends"),
+    ),
     "unknown-code": (
         "rules:\n  nma003: {}\n",
         (5, "rules.nma003", "未知的指标代码（相近的有：NMA003、"),

@@ -35,7 +35,7 @@ from govwatch.web.tickets.selectors import (
     problem_completion_rows,
     recurring_items,
 )
-from govwatch.web.users.scope import Scope, units_below
+from govwatch.web.users.selectors import Scope, units_below
 from tests.engine.reports.seeds import records
 from tests.helpers import stated
 
@@ -264,7 +264,9 @@ def test_the_bulletin_states_the_seed_figures(
     body = "\n".join(p.text for p in document.body if isinstance(p, Para))
     total, closed = stated("004.a3.total_tickets"), stated("004.a3.total_closed")
     rate = f"{stated('004.body.completion_rate'):.2f}%"
-    assert f"问题清单办理情况。转办的问题清单{total}个，其中已办结{closed}个，办结率为{rate}" in body
+    assert (
+        f"问题清单办理情况。转办的问题清单{total}个，其中已办结{closed}个，办结率为{rate}" in body
+    )
     # The cities that closed everything, named as the seed names them, in its order (the
     # registry was built in the seed's order, and the rows keep the registry's order).
     full = [

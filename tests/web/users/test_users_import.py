@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from govwatch.cli import main
 from govwatch.web.registry.models import Unit
 from govwatch.web.users.models import Membership
-from govwatch.web.users.scope import scope_of
+from govwatch.web.users.selectors import scope_of
 
 pytestmark = pytest.mark.django_db
 

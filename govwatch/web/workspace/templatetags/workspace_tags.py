@@ -13,7 +13,7 @@ from govwatch.engine.labels import SEVERITY_ZH
 from govwatch.web.registry.models import Unit
 from govwatch.web.tickets.services import ACTION_ZH
 from govwatch.web.users.models import ROLE_ZH
-from govwatch.web.users.scope import scope_of
+from govwatch.web.users.selectors import scope_of
 
 register = template.Library()
 

@@ -3,7 +3,7 @@
 Each side is a role check on top of the login: a page of the wrong side is a 404, like an
 object outside the scope (an outsider learns nothing, not even that the page exists). A
 reader opens the supervisor side but every change there is a 403: it sees, never changes.
-Objects are always fetched through the scope selectors (users/scope.py), never by pk alone.
+Objects are always fetched through the scope selectors (users/selectors.py), never by pk alone.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
-from govwatch.web.users.scope import Scope, scope_of
+from govwatch.web.users.selectors import Scope, scope_of
 
 P = ParamSpec("P")
 ScopedView = Callable[Concatenate[HttpRequest, Scope, P], HttpResponse]

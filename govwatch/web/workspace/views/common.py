@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 
 from govwatch.web.tickets.models import Attachment
 from govwatch.web.tickets.services import attachment_path
-from govwatch.web.users.scope import get_visible, problem_items_visible, scope_of
+from govwatch.web.users.selectors import get_visible, problem_items_visible, scope_of
 from govwatch.web.workspace.views.access import SUPERVISOR_SIDE
 
 

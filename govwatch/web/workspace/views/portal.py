@@ -29,7 +29,7 @@ from govwatch.web.tickets.services import (
     problem_item_submit,
     problem_list_receive,
 )
-from govwatch.web.users.scope import (
+from govwatch.web.users.selectors import (
     Scope,
     get_visible,
     problem_items_visible,

@@ -35,7 +35,7 @@ from govwatch.web.tickets.services import (
     problem_item_reopen,
     problem_lists_send,
 )
-from govwatch.web.users.scope import (
+from govwatch.web.users.selectors import (
     Scope,
     findings_visible,
     get_visible,
