@@ -19,11 +19,11 @@ FARM_KIND = {
 }
 FARM_UNIT = "示范省人民政府"
 FARM_CODES = {"dm1": "9900000001", "dm2": "9900000002", "dm3": "9900000003"}
-FARM_CODES |= {"dm4": "9900000004", "dm5": "9900000005"}
+FARM_CODES |= {"dm4": "9900000004", "dm5": "9900000005", "dm6": "9900000006"}
 
 
 def site_code(farm_code: str) -> str:
-    """Registry site codes must be 10 digits; the farm names its sites dm1…dm5."""
+    """Registry site codes must be 10 digits; the farm names its sites dm1…dm6."""
     return FARM_CODES.get(farm_code, farm_code)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -110,11 +111,36 @@ print(first > 0, len(runs) - first)
     assert result.stdout.split() == ["True", "0"]  # the new database migrated once, then never
 
 
+DEMO_LOGIN = re.compile(
+    r"      (监管人员（示范省人民政府）|单位填报人员（示范开发区管理委员会）|领导（只读，示范省人民政府）)"
+    r"：登录名 (\w+) 密码 ([\w-]+)（http://127\.0\.0\.1:8000/(work|portal)/）"
+)
+DEMO_CHECK = """
+import json, sys
+from govwatch.cli.base import setup_django
+setup_django()
+from django.contrib.auth import get_user_model
+from govwatch.web.tickets.models import ProblemItem, ProblemList
+out = {}
+for name, password in json.loads(sys.argv[1]).items():
+    user = get_user_model().objects.get(username=name)
+    works = user.is_active and user.check_password(password)
+    out[name] = works and [user.membership.role, user.membership.unit.name]
+out["lists"] = ProblemList.objects.count()
+out["items"] = ProblemItem.objects.count()
+out["operator_items"] = list(
+    ProblemItem.objects.filter(problem_list__unit__name="示范开发区管理委员会")
+    .values_list("code", "message")
+)
+print(json.dumps(out, ensure_ascii=False))
+"""
+
+
 def test_demo_main_job_runs_end_to_end(tmp_path: Path) -> None:
     """The README's first command, without the final serve: registry, farm, scan, inspect, bulletin."""
     result = govwatch(tmp_path, "demo", "--no-serve", "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
-    assert "[7/7] 通报已生成" in result.stdout
+    assert "[8/8] 通报已生成" in result.stdout
     assert "不合格  示范区人民政府" in result.stdout
     # The demo accounts' feeds: a silent account fails, a failing feed is not judged.
     assert "成功 4，失败 1" in result.stdout
@@ -129,7 +155,8 @@ def test_demo_main_job_runs_end_to_end(tmp_path: Path) -> None:
     assert "示范市人民政府：探测 20 次，失败 0 次" in result.stdout
     assert "不合格  示范县人民政府  单项否决：站点无法访问" in result.stdout
     assert "合格  示范市人民政府" in result.stdout
-    assert again.returncode == 0 and '"pass_rate": "40.00%"' in again.stdout
+    # Qualified: dm1, dm4 and the fixable dm6 (its missing ICP备案号 is a warning) of six.
+    assert again.returncode == 0 and '"pass_rate": "50.00%"' in again.stdout
     # The shipped national profile needs a week of probes (7 × 20): the demo's twenty per
     # site leave availability, and so the verdict of every site without a veto, undecided.
     national = json.loads(govwatch(tmp_path, "inspect", "--period", "2024Q3", "--json").stdout)
@@ -141,6 +168,45 @@ def test_demo_main_job_runs_end_to_end(tmp_path: Path) -> None:
     assert sites["示范区人民政府"]["verdict"] == "unqualified"  # a veto decides all the same
     scan = govwatch(tmp_path, "scan", "--site", "0000000000")
     assert scan.returncode == 2 and "未登记的网站标识码" in scan.stderr
+    _demo_lists_and_logins(tmp_path, result.stdout)
+
+
+def _demo_lists_and_logins(tmp_path: Path, first: str) -> None:
+    """Step 7 confirms and sends the problem lists; the summary prints three logins that
+    work, with their roles; a second run on the same folder sends nothing again."""
+    assert "[7/8] 确认问题并下发问题清单（演示监管人员 demo_jianguan）" in first
+    confirmed = re.search(r"确认问题 (\d+) 个（理由“演示：监管人员确认”）\n", first)
+    sent = re.search(r"已下发问题清单 (\d+) 份、问题 (\d+) 条（整改期限 \d{4}年\d+月\d+日）", first)
+    assert confirmed and sent, first
+    assert "      示范开发区管理委员会：1 条" in first  # the fixable site's unit
+    logins = {
+        name: (label, password, path) for label, name, password, path in DEMO_LOGIN.findall(first)
+    }
+    assert {n: (label, path) for n, (label, _, path) in logins.items()} == {
+        "demo_jianguan": ("监管人员（示范省人民政府）", "work"),
+        "demo_danwei": ("单位填报人员（示范开发区管理委员会）", "portal"),
+        "demo_lingdao": ("领导（只读，示范省人民政府）", "work"),
+    }
+    passwords = {name: password for name, (_, password, _) in logins.items()}
+    checked = python(tmp_path, "-c", DEMO_CHECK, json.dumps(passwords))
+    assert checked.returncode == 0, checked.stderr
+    state = json.loads(checked.stdout)
+    assert state["demo_jianguan"] == ["supervisor", "示范省人民政府"]
+    assert state["demo_danwei"] == ["unit_operator", "示范开发区管理委员会"]
+    assert state["demo_lingdao"] == ["reader", "示范省人民政府"]
+    lists, items = int(sent[1]), int(sent[2])
+    assert (state["lists"], state["items"]) == (lists, items) and items == int(confirmed[1])
+    assert [code for code, _ in state["operator_items"]] == ["SIT003"]
+    assert "ICP备案编号" in state["operator_items"][0][1]
+
+    again = govwatch(tmp_path, "demo", "--no-serve", "--out", str(tmp_path / "out"))
+    assert again.returncode == 0, again.stderr
+    assert f"确认问题 0 个（理由“演示：监管人员确认”）；{items} 个沿用此前的认定" in again.stdout
+    assert "已下发问题清单 0 份、问题 0 条\n" in again.stdout
+    assert f"另有 {items} 条已在本检查期此前下发的问题清单中，不重复下发" in again.stdout
+    assert DEMO_LOGIN.findall(again.stdout) == DEMO_LOGIN.findall(first)  # same passwords
+    recount = json.loads(python(tmp_path, "-c", DEMO_CHECK, json.dumps(passwords)).stdout)
+    assert (recount["lists"], recount["items"]) == (lists, items)
 
 
 def test_help_headings_are_chinese(capsys: pytest.CaptureFixture[str]) -> None:

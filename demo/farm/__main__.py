@@ -1,5 +1,6 @@
 """`python -m demo.farm truth FILE` writes the truth file; `python -m demo.farm serve` serves
-the farm on 127.0.0.1 until interrupted and prints the host map a scan needs."""
+the farm on 127.0.0.1 until interrupted and prints (one JSON object) its port, the host map
+a scan needs and the URL to POST to fix each fixable site."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ def main() -> None:
             print(text)
         return
     with FarmServer(farm) as server:
-        print(json.dumps({"port": server.port, "host_map": server.host_map()}, indent=1))
+        fixes = {code: server.fix_url(code) for code in sorted(farm.fixable)}
+        shown = {"port": server.port, "host_map": server.host_map(), "fix": fixes}
+        print(json.dumps(shown, ensure_ascii=False, indent=1), flush=True)
         try:
             while True:
                 time.sleep(3600)

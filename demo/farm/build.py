@@ -1,4 +1,5 @@
-"""The small demo farm: five gov-like sites with planted defects, and its truth file.
+"""The small demo farm: six gov-like sites with planted defects (one of them fixable while
+the farm runs), and its truth file.
 
 Everything is derived from the seed (titles, counts, dates, which article carries which
 defect), so a farm and its truth can be rebuilt anywhere. The truth lists exactly what a
@@ -17,6 +18,8 @@ from typing import Any
 from demo.farm import html as H
 
 SCAN_DATE = date(2024, 7, 1)
+# The farm server's control paths (on its own address only): POST …fix/<site code>.
+CONTROL_PREFIX = "/__farm__/"
 PAGE_SIZE = 15
 _WORDS = [
     "关于",
@@ -67,6 +70,9 @@ class FarmHost:
     # Every Nth request for the home page answers 503 (the flaky site: a probe round sees
     # 1 in N fail; a crawl retries the 503 and never notices). 0: never.
     home_fail_every: int = 0
+    # The pages as they are once the site's planted defect is fixed (the fixable site):
+    # served instead of ``pages`` after FarmServer.fix (POST /__farm__/fix/<site code>).
+    fixed_pages: dict[str, FarmPage] = field(default_factory=dict)
 
 
 @dataclass
@@ -76,6 +82,9 @@ class Farm:
     hosts: dict[str, FarmHost]
     sites: list[dict[str, Any]]  # SiteSpec fields as plain data
     truth: dict[str, Any]
+    # Site code -> host name of the sites whose planted defect can be fixed while the farm
+    # runs (see FarmServer.fix); truth["fixes"] says what the fix removes.
+    fixable: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -114,6 +123,7 @@ class _SiteBuilder:
         self.home_items: list[tuple[str, str, date]] = []
         self.footer_id = True
         self.meta_id = True
+        self.icp_record = True
         self.interaction = True
         self.extra_home: list[tuple[str, str]] = []
 
@@ -188,7 +198,9 @@ class _SiteBuilder:
         parts = [f"主办单位：{self.name}办公室", "联系电话：0371-12345678"]
         if self.footer_id:
             parts.append(f"网站标识码：{self.site_id}")
-        parts += ["豫ICP备12345678号-1", "豫公网安备 41010502000123号"]
+        if self.icp_record:
+            parts.append("豫ICP备12345678号-1")
+        parts.append("豫公网安备 41010502000123号")
         mark = (
             '<a href="http://bszs.conac.cn/sitename?id=1">'
             '<img src="/images/dzjg.png" alt="党政机关"></a>'
@@ -296,6 +308,22 @@ class _SiteBuilder:
         self.add("/search/", self.shell("搜索", "<p>请输入关键词</p>"))
         self.add("/wza/", self.shell("无障碍", "<p>无障碍浏览</p>"))
         self.farm_host.pages["/images/dzjg.png"] = FarmPage(b"\x89PNG demo", "image/png")
+
+    def fix_footer(self) -> None:
+        """The fixed site: every page that carries the footer gets the footer with the
+        planted-missing marks restored (one template fix, as a site's CMS would make it),
+        kept beside the broken pages in ``fixed_pages``."""
+        codec = "gb18030" if self.gbk else "utf-8"
+        broken = self.footer().encode(codec)
+        missing = (self.footer_id, self.icp_record)
+        self.footer_id = self.icp_record = True
+        fixed = self.footer().encode(codec)
+        self.footer_id, self.icp_record = missing
+        self.farm_host.fixed_pages = {
+            path: FarmPage(page.body.replace(broken, fixed), page.content_type, page.status)
+            for path, page in self.farm_host.pages.items()
+            if broken in page.body
+        }
 
     def site_spec(self) -> dict[str, Any]:
         return {

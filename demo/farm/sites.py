@@ -1,4 +1,9 @@
-"""The five demo sites and the outside hosts they link to, with their planted defects."""
+"""The six demo sites and the outside hosts they link to, with their planted defects.
+
+One site (dm6) can be fixed while the farm runs: its footer lacks the ICP备案号 (SIT003)
+until FarmServer.fix("dm6") or POST /__farm__/fix/dm6 on the farm server, after which
+every page carries the full footer (the demo's rectification and re-check).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,15 @@ import random
 from datetime import date
 from typing import Any
 
-from demo.farm.build import SCAN_DATE, Farm, FarmHost, FarmPage, _Column, _SiteBuilder
+from demo.farm.build import (
+    CONTROL_PREFIX,
+    SCAN_DATE,
+    Farm,
+    FarmHost,
+    FarmPage,
+    _Column,
+    _SiteBuilder,
+)
 from demo.farm.feeds import FEED_HOST, accounts_truth, feed_pages
 
 # Update windows by column kind (natural days), only to list the planted stale columns in
@@ -152,10 +165,28 @@ def _dm4(rng: random.Random) -> _SiteBuilder:
     return site
 
 
+def _dm6(rng: random.Random) -> _SiteBuilder:
+    """The fixable site: clean but for the ICP备案号 missing from its footer, which the
+    fix restores (the unit's rectification in the demo, checked again by the re-check)."""
+    site = _SiteBuilder(rng, "dm6", "www.dm6.gov.cn", "示范开发区管理委员会", gbk=False)
+    site.columns = [
+        _Column("/xwzx/gzdt/", "工作动态", "news", True, rng.randint(8, 12), 1, "iso"),
+        _Column("/zwgk/tzgg/", "通知公告", "notice", True, 6, 9, "cn"),
+    ]
+    site.extra_home = [("/hdjl/zxzx/", "在线咨询")]
+    site.icp_record = False  # planted: no ICP备案号 in the footer, until the fix
+    for column in site.columns:
+        site.build_column(column)
+    site.add("/hdjl/zxzx/", site.shell("在线咨询", "<p>咨询</p>"))
+    site.finish()
+    site.fix_footer()
+    return site
+
+
 def build_farm(seed: int = 7) -> Farm:
     """The demo farm for `seed` (same seed, same bytes, same truth)."""
     rng = random.Random(seed)
-    builders = [_dm1(rng), _dm2(rng), _dm3(rng), _dm4(rng)]
+    builders = [_dm1(rng), _dm2(rng), _dm3(rng), _dm4(rng), _dm6(rng)]
     hosts = _outside_hosts()
     sites: list[dict[str, Any]] = []
     truth_sites: dict[str, Any] = {}
@@ -172,6 +203,7 @@ def build_farm(seed: int = 7) -> Farm:
             "home_new_items": len(home_items),
             "facts": {
                 "site_id_code": site.site_id if site.footer_id else "",
+                "icp_record": site.icp_record,
                 "interaction_channel": site.interaction,
                 "non_gov_business_systems": (
                     ["http://zwfw.dm2-service.com/"] if site.code == "dm2" else []
@@ -199,6 +231,7 @@ def build_farm(seed: int = 7) -> Farm:
         "home_new_items": 0,
         "facts": {},
     }
+    fixable = {s.code: s.host for s in builders if s.farm_host.fixed_pages}
     truth = {
         "seed": seed,
         "scan_date": SCAN_DATE.isoformat(),
@@ -206,6 +239,16 @@ def build_farm(seed: int = 7) -> Farm:
         "sites": truth_sites,
         "planted": _planted(truth_sites),
         "accounts": accounts_truth(),
+        # What POST /__farm__/fix/<code> removes: the finding (code, on the site) that a
+        # scan after the fix no longer reports.
+        "fixes": {
+            code: {
+                "defect": "missing_icp_record",
+                "check": "SIT003",
+                "control": f"{CONTROL_PREFIX}fix/{code}",
+            }
+            for code in fixable
+        },
     }
     # The demo accounts' feeds, on a host of their own (see feeds.py).
     hosts[FEED_HOST] = FarmHost(
@@ -215,7 +258,7 @@ def build_farm(seed: int = 7) -> Farm:
             for path, (status, content_type, body) in feed_pages(SCAN_DATE).items()
         },
     )
-    return Farm(seed, SCAN_DATE, hosts, sites, truth)
+    return Farm(seed, SCAN_DATE, hosts, sites, truth, fixable)
 
 
 def _planted(truth_sites: dict[str, Any]) -> list[dict[str, str]]:
@@ -240,6 +283,8 @@ def _planted(truth_sites: dict[str, Any]) -> list[dict[str, str]]:
         facts = site["facts"]
         if facts and not facts["site_id_code"]:
             out.append({"site": code, "defect": "missing_site_id_code", "target": code})
+        if facts and not facts["icp_record"]:
+            out.append({"site": code, "defect": "missing_icp_record", "target": code})
         if facts and not facts["interaction_channel"]:
             out.append({"site": code, "defect": "no_interaction_channel", "target": code})
         for url in facts.get("non_gov_business_systems", []):

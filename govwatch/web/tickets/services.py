@@ -441,13 +441,13 @@ def working_days_left(problem_list: ProblemList, today: dt.date | None = None) -
 def recheck_start(item_ids: Sequence[int]) -> None:
     """Run the re-check away from the request: on a Celery worker in distributed mode,
     else on a thread of this process (the watch's daily pass picks up any it lost)."""
+    if settings.GOVWATCH_RECHECK_INLINE:
+        problem_items_recheck(item_ids)
+        return
     if settings.CELERY_BROKER_URL:
         from govwatch.web.tickets.tasks import recheck_task
 
         recheck_task.delay(list(item_ids))
-        return
-    if settings.GOVWATCH_RECHECK_INLINE:
-        problem_items_recheck(item_ids)
         return
     threading.Thread(
         target=_recheck_thread, args=(list(item_ids),), name="govwatch-recheck", daemon=True

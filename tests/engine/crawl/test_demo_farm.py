@@ -77,7 +77,8 @@ def test_site_facts_and_availability(scanned) -> None:
         assert bool(result.facts.interaction_channel) == facts["interaction_channel"], code
         assert list(result.facts.non_gov_business_systems) == facts["non_gov_business_systems"]
         assert result.facts.gov_domain == facts["gov_domain"]
-        assert result.facts.icp_record and result.facts.police_record
+        assert bool(result.facts.icp_record) == facts["icp_record"], code
+        assert result.facts.police_record
         assert result.facts.party_gov_mark and result.facts.site_search
         assert result.facts.accessibility_entry
 

@@ -114,7 +114,7 @@ def world(farm: Farm, settings: Any, tmp_path: Path) -> Any:
 
 
 def test_supervisor_sends_unit_rectifies_recheck_passes_supervisor_closes(
-    browser: Any, live_app: str, screenshots: Path, world: Any
+    browser: Any, live_app: str, screenshots: Path, world: Any, tmp_path: Path
 ) -> None:
     inspection, site = world["inspection"], world["site"]
     problems = InspectionFinding.objects.filter(
@@ -162,7 +162,7 @@ def test_supervisor_sends_unit_rectifies_recheck_passes_supervisor_closes(
         "已在网站页脚补充ICP备案号，并完成全站模板更新。"
     )
     browser.find_element(By.ID, "save-answer").click()
-    report = screenshots.parent / "整改报告.pdf"
+    report = tmp_path / "整改报告.pdf"
     report.write_bytes(PDF)
     WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.NAME, "file")))
     browser.find_element(By.NAME, "file").send_keys(str(report))

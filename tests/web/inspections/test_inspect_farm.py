@@ -89,9 +89,10 @@ def test_verdicts_follow_the_truth_file(farm_scanned: dict) -> None:
             assert (result.score is not None and result.score < 100) or not site["bad_links"]
     lists = inspection_lists(inspection)
     assert [r.site.site_code for r in lists.unqualified] == [site_code("dm3")]
-    assert inspection_pass_rate_text(inspection) == "75.00%"  # 3 of the 4 judged sites
+    # 4 of the 5 judged sites (dm6's missing ICP备案号 is a warning, not a veto)
+    assert inspection_pass_rate_text(inspection) == "80.00%"
     rows = inspection_pass_rates(inspection)
-    assert rows[-1].checked == 4 and rows[-1].qualified == 3
+    assert rows[-1].checked == 5 and rows[-1].qualified == 4
 
 
 def test_too_few_probes_leave_the_site_open(farm_scanned: dict) -> None:
