@@ -345,7 +345,7 @@ def run(args: argparse.Namespace) -> int:
             f"curl -X POST {server.fix_url(FIXABLE_SITE)} 即完成整改，"
             "单位填报人员提交整改后自动复查通过（演示站群随网页运行）"
         )
-        print(f"      检查结果：http://{host}:{port}/admin/inspections/inspectionresult/")
+        print(f"      检查结果与问题：http://{host}:{port}/work/（管理后台：/admin/）")
         serve(args.host, args.port)
     return EXIT_OK
 

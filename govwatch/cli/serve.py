@@ -23,7 +23,7 @@ def serve(host: str | None, port: int | None) -> None:
 
     host = host or settings.GOVWATCH_SERVE_HOST
     port = port or settings.GOVWATCH_SERVE_PORT
-    print(f"govwatch 已启动：http://{host}:{port}/admin/ （Ctrl-C 停止）", flush=True)
+    print(f"govwatch 已启动：http://{host}:{port}/ （Ctrl-C 停止）", flush=True)
     waitress_serve(application, host=host, port=port, threads=8, ident="govwatch")
 
 
