@@ -33,9 +33,9 @@ ORDER = ("units.csv", "sites.csv", "columns.csv", "accounts.csv")
 STEPS = 8
 # The demo's logins: role, login name, how the summary names it, where it works.
 DEMO_LOGINS = (
-    ("supervisor", "demo_jianguan", "监管人员（{unit}）", "/work/"),
+    ("supervisor", "demo_jianguan", "监管人员（{unit}）", "/supervise/"),
     ("unit_operator", "demo_danwei", "单位填报人员（{unit}）", "/portal/"),
-    ("reader", "demo_lingdao", "领导（只读，{unit}）", "/work/"),
+    ("reader", "demo_lingdao", "领导（只读，{unit}）", "/supervise/"),
 )
 CONFIRM_REASON = "演示：监管人员确认"
 FIXABLE_SITE = "dm6"  # the farm site whose defect a POST to the farm fixes (demo/farm/sites.py)
@@ -345,7 +345,7 @@ def run(args: argparse.Namespace) -> int:
             f"curl -X POST {server.fix_url(FIXABLE_SITE)} 即完成整改，"
             "单位填报人员提交整改后自动复查通过（演示站群随网页运行）"
         )
-        print(f"      检查结果与问题：http://{host}:{port}/work/（管理后台：/admin/）")
+        print(f"      检查结果与问题：http://{host}:{port}/supervise/（管理后台：/admin/）")
         serve(args.host, args.port)
     return EXIT_OK
 

@@ -160,20 +160,21 @@ def url_patterns() -> list[Pattern]:
     """Every URL pattern of the site, from the root resolver down."""
     found: list[Pattern] = []
 
-    def walk(entries: list[Any], route: str, namespace: str) -> None:
+    def walk(entries: list[Any], route: str, namespace: str, outer: tuple[str, ...]) -> None:
         for entry in entries:
+            # An included pattern's parameters start in the routes around it.
+            params = (*outer, *entry.pattern.regex.groupindex)
             if isinstance(entry, URLResolver):
                 inner = namespace
                 if entry.namespace:
                     inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
-                walk(entry.url_patterns, route + str(entry.pattern), inner)
+                walk(entry.url_patterns, route + str(entry.pattern), inner, params)
             else:
                 assert isinstance(entry, URLPattern)
                 name = entry.name and (f"{namespace}:{entry.name}" if namespace else entry.name)
-                params = tuple(entry.pattern.regex.groupindex)
                 found.append(Pattern(name or None, route + str(entry.pattern), params))
 
-    walk(get_resolver().url_patterns, "", "")
+    walk(get_resolver().url_patterns, "", "", ())
     return found
 
 

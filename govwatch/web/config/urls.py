@@ -8,7 +8,7 @@ admin.site.index_title = "管理首页"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/posts/", include("govwatch.web.newmedia.urls")),
-    # The pages people work in: login, /work/ (supervisors), /portal/ (units), /files/.
+    # The pages people work in: login, /supervise/ (supervisors), /portal/ (units), /files/.
     path("", include("govwatch.web.workspace.urls")),
 ]
 

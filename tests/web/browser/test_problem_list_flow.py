@@ -72,7 +72,7 @@ def wait(browser: Any, condition: Any, seconds: float = 10) -> None:
 def decide(browser: Any, base: str, inspection: int, finding: int, action: str, why: str) -> None:
     """Find the finding's form on the inspection's pages and decide it."""
     for page in range(1, 50):
-        browser.get(f"{base}/work/inspections/{inspection}/?state=open&page={page}")
+        browser.get(f"{base}/supervise/inspections/{inspection}/?state=open&page={page}")
         forms = browser.find_elements(By.CSS_SELECTOR, f'form.decide[data-finding="{finding}"]')
         if forms:
             form = forms[0]
@@ -127,14 +127,14 @@ def test_supervisor_sends_unit_rectifies_recheck_passes_supervisor_closes(
 
     # 1. The supervisor confirms two findings, dismisses a third, and sends the lists.
     login(browser, live_app, "shengjianguan")
-    assert "/work/" in browser.current_url
+    assert "/supervise/" in browser.current_url
     shot(browser, screenshots, "01-work-home")
     decide(browser, live_app, inspection.pk, icp.pk, "confirmed", "监管人员确认：页脚缺少ICP备案号")
     decide(browser, live_app, inspection.pk, other.pk, "confirmed", "监管人员确认")
     decide(browser, live_app, inspection.pk, false_alarm.pk, "dismissed", "误报：已人工核实")
     false_alarm.refresh_from_db()
     assert (false_alarm.state, false_alarm.state_reason) == ("dismissed", "误报：已人工核实")
-    browser.get(f"{live_app}/work/inspections/{inspection.pk}/")
+    browser.get(f"{live_app}/supervise/inspections/{inspection.pk}/")
     assert browser.find_element(By.ID, "to-send-count").text == "2"
     shot(browser, screenshots, "02-inspection-before-send")
     browser.find_element(By.ID, "send-lists").click()
@@ -142,7 +142,7 @@ def test_supervisor_sends_unit_rectifies_recheck_passes_supervisor_closes(
     item = ProblemItem.objects.get(finding=icp)
     other_item = ProblemItem.objects.get(finding=other)
     assert item.problem_list.unit == site.operating_unit != other_item.problem_list.unit
-    browser.get(f"{live_app}/work/stats/")
+    browser.get(f"{live_app}/supervise/stats/")
     before = browser.find_element(By.ID, "completion-table").text
     shot(browser, screenshots, "03-stats-before")
 
@@ -184,13 +184,13 @@ def test_supervisor_sends_unit_rectifies_recheck_passes_supervisor_closes(
     # 3. The supervisor closes the item; the 办结率 updates.
     browser.set_window_size(1280, 900)
     login(browser, live_app, "shengjianguan")
-    browser.get(f"{live_app}/work/items/{item.pk}/")
+    browser.get(f"{live_app}/supervise/items/{item.pk}/")
     assert "复查通过" in text(browser)
     browser.find_element(By.NAME, "note").send_keys("复查通过，予以办结")
     browser.find_element(By.ID, "close-item").click()
     wait(browser, lambda b: b.find_element(By.ID, "item-state").text == "已办结")
     shot(browser, screenshots, "07-work-item-closed")
-    browser.get(f"{live_app}/work/stats/")
+    browser.get(f"{live_app}/supervise/stats/")
     after = browser.find_element(By.ID, "completion-table").text
     shot(browser, screenshots, "08-stats-after")
     assert after != before

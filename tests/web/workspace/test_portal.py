@@ -107,7 +107,7 @@ def test_submit_runs_the_recheck_inline(
         client.post(f"/portal/items/{item.pk}/submit/")
     item.refresh_from_db()
     assert item.state == "submitted" and item.recheck == "error"
-    html = world.client("sup").get(f"/work/items/{item.pk}/").content.decode()
+    html = world.client("sup").get(f"/supervise/items/{item.pk}/").content.decode()
     assert "复查失败" in html and 'id="close-form"' in html and 'id="reopen-form"' in html
 
 

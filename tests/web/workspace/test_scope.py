@@ -24,12 +24,12 @@ def _work_object_urls(world: World, sent: dict[str, Any]) -> list[tuple[str, str
     item, problem_list = sent["items"]["a1"], sent["lists"]["a1"]
     finding = world.findings["a2"]  # in city A: confirmed and sent
     return [
-        ("get", f"/work/lists/{problem_list.pk}/"),
-        ("get", f"/work/items/{item.pk}/"),
-        ("post", f"/work/findings/{finding.pk}/decide/"),
-        ("post", f"/work/items/{item.pk}/close/"),
-        ("post", f"/work/items/{item.pk}/reopen/"),
-        ("post", f"/work/items/{item.pk}/appeal-decide/"),
+        ("get", f"/supervise/lists/{problem_list.pk}/"),
+        ("get", f"/supervise/items/{item.pk}/"),
+        ("post", f"/supervise/findings/{finding.pk}/decide/"),
+        ("post", f"/supervise/items/{item.pk}/close/"),
+        ("post", f"/supervise/items/{item.pk}/reopen/"),
+        ("post", f"/supervise/items/{item.pk}/appeal-decide/"),
     ]
 
 
@@ -58,21 +58,21 @@ def test_outsider_gets_404_on_every_object(world: World, sent: dict[str, Any]) -
     assert ItemEvent.objects.filter(item=sent["items"]["a1"]).count() == 2  # send + upload
     world.findings["a2"].refresh_from_db()
     assert world.findings["a2"].state == "confirmed"
-    html = client.get("/work/lists/").content.decode()
+    html = client.get("/supervise/lists/").content.decode()
     assert "甲市教育局" not in html and "乙市人民政府" in html
-    page = client.get(f"/work/inspections/{world.inspection.pk}/").content.decode()
+    page = client.get(f"/supervise/inspections/{world.inspection.pk}/").content.decode()
     assert "首页存在不可用链接" not in page and "乙市网站存在不可用链接" in page
 
 
 @pytest.mark.parametrize(
     "url",
     [
-        "/work/",
-        "/work/lists/",
-        "/work/stats/",
-        "/work/inspections/{inspection}/",
-        "/work/lists/{list}/",
-        "/work/items/{item}/",
+        "/supervise/",
+        "/supervise/lists/",
+        "/supervise/stats/",
+        "/supervise/inspections/{inspection}/",
+        "/supervise/lists/{list}/",
+        "/supervise/items/{item}/",
     ],
 )
 def test_unit_operator_gets_404_on_supervisor_pages(
@@ -87,11 +87,11 @@ def test_unit_operator_gets_404_on_supervisor_actions(world: World, sent: dict[s
     client = world.client("op1")
     own = sent["items"]["a1"]
     for url in (
-        f"/work/findings/{world.findings['a2'].pk}/decide/",
-        f"/work/inspections/{world.inspection.pk}/send/",
-        f"/work/items/{own.pk}/close/",
-        f"/work/items/{own.pk}/reopen/",
-        f"/work/items/{own.pk}/appeal-decide/",
+        f"/supervise/findings/{world.findings['a2'].pk}/decide/",
+        f"/supervise/inspections/{world.inspection.pk}/send/",
+        f"/supervise/items/{own.pk}/close/",
+        f"/supervise/items/{own.pk}/reopen/",
+        f"/supervise/items/{own.pk}/appeal-decide/",
     ):
         assert client.post(url, {"note": "x", "reason": "x", "accept": "1"}).status_code == 404, url
     own.refresh_from_db()
@@ -137,13 +137,13 @@ def test_reader_sees_everything_without_forms(world: World, sent: dict[str, Any]
     problem_item_appeal(appealed, world.users["op2"], "不是问题")
 
     pages = [
-        "/work/",
-        f"/work/inspections/{world.inspection.pk}/",
-        "/work/lists/",
-        f"/work/lists/{submitted.problem_list_id}/",
-        f"/work/items/{submitted.pk}/",
-        f"/work/items/{appealed.pk}/",
-        "/work/stats/",
+        "/supervise/",
+        f"/supervise/inspections/{world.inspection.pk}/",
+        "/supervise/lists/",
+        f"/supervise/lists/{submitted.problem_list_id}/",
+        f"/supervise/items/{submitted.pk}/",
+        f"/supervise/items/{appealed.pk}/",
+        "/supervise/stats/",
     ]
     for url in pages:
         response = client.get(url)
@@ -154,7 +154,7 @@ def test_reader_sees_everything_without_forms(world: World, sent: dict[str, Any]
         for marker in ('class="decide"', 'id="send-lists"', 'id="close-form"', 'id="reopen-form"',
                        'id="appeal-decide-form"', "<textarea"):  # fmt: skip
             assert marker not in html, (url, marker)
-    assert "首页存在不可用链接" in client.get(f"/work/items/{submitted.pk}/").content.decode()
+    assert "首页存在不可用链接" in client.get(f"/supervise/items/{submitted.pk}/").content.decode()
 
 
 def test_reader_posts_are_refused(world: World, sent: dict[str, Any]) -> None:
@@ -164,11 +164,11 @@ def test_reader_posts_are_refused(world: World, sent: dict[str, Any]) -> None:
     finding.refresh_from_db()
     before = (finding.state, item.state, ProblemItem.objects.count())
     for url in (
-        f"/work/findings/{finding.pk}/decide/",
-        f"/work/inspections/{world.inspection.pk}/send/",
-        f"/work/items/{item.pk}/close/",
-        f"/work/items/{item.pk}/reopen/",
-        f"/work/items/{item.pk}/appeal-decide/",
+        f"/supervise/findings/{finding.pk}/decide/",
+        f"/supervise/inspections/{world.inspection.pk}/send/",
+        f"/supervise/items/{item.pk}/close/",
+        f"/supervise/items/{item.pk}/reopen/",
+        f"/supervise/items/{item.pk}/appeal-decide/",
     ):
         response = client.post(
             url, {"action": "dismissed", "reason": "x", "note": "x", "accept": "1"}
@@ -181,5 +181,5 @@ def test_reader_posts_are_refused(world: World, sent: dict[str, Any]) -> None:
 
 def test_get_on_an_action_is_not_allowed(world: World, sent: dict[str, Any]) -> None:
     item = sent["items"]["a1"]
-    assert world.client("sup").get(f"/work/items/{item.pk}/close/").status_code == 405
+    assert world.client("sup").get(f"/supervise/items/{item.pk}/close/").status_code == 405
     assert world.client("op1").get(f"/portal/items/{item.pk}/answer/").status_code == 405

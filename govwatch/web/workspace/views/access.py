@@ -24,7 +24,7 @@ P = ParamSpec("P")
 ScopedView = Callable[Concatenate[HttpRequest, Scope, P], HttpResponse]
 View = Callable[Concatenate[HttpRequest, P], HttpResponse]
 
-# Roles that open /work/: supervisors and admins work there, readers (leaders) look.
+# Roles that open /supervise/: supervisors and admins work there, readers (leaders) look.
 SUPERVISOR_SIDE = ("supervisor", "reader", "admin")
 PER_PAGE = 50
 
@@ -41,12 +41,12 @@ def _side(roles: tuple[str, ...], view: ScopedView[P]) -> View[P]:
 
 
 def supervisor_page(view: ScopedView[P]) -> View[P]:
-    """A /work/ page: supervisors, readers and admins; anyone else gets a 404."""
+    """A /supervise/ page: supervisors, readers and admins; anyone else gets a 404."""
     return _side(SUPERVISOR_SIDE, view)
 
 
 def supervisor_action(view: ScopedView[P]) -> View[P]:
-    """A /work/ change: POST only, and only for a role that may decide (a reader gets 403)."""
+    """A /supervise/ change: POST only, and only for a role that may decide (a reader gets 403)."""
 
     @wraps(view)
     def decider(

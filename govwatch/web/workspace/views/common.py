@@ -25,7 +25,7 @@ class WorkspaceLoginView(LoginView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role has one side: supervisors, readers and admins /work/, units /portal/."""
+    """Each role has one side: supervisors, readers and admins /supervise/, units /portal/."""
     role = scope_of(request.user).role
     if role in SUPERVISOR_SIDE:
         return redirect("work-home")

@@ -1,4 +1,4 @@
-"""The supervisor side (/work/): inspections and their findings, sending problem lists,
+"""The supervisor side (/supervise/): inspections and their findings, sending problem lists,
 following and closing the lists' items, and the 办结率 table.
 
 Readers open every page here with the forms left out; the POST views refuse them (403).
@@ -56,7 +56,7 @@ from govwatch.web.workspace.views.lists import (
 # (the finding speaks for itself), but the audit trail must never hold an empty reason.
 DEFAULT_CONFIRM_REASON = "监管人员确认"
 
-# The list filter of /work/lists/: what a supervisor asks ("which are not done yet?").
+# The list filter of /supervise/lists/: what a supervisor asks ("which are not done yet?").
 LIST_FILTERS = {"open": "办理中", "closed": "已全部办结", "overdue": "有逾期条目"}
 
 
@@ -108,7 +108,7 @@ def work_home(request: HttpRequest, scope: Scope) -> HttpResponse:
     )
     summary = {"lists": problem_lists_visible(scope).count(), **items}
     return render(
-        request, "workspace/work/home.html", {"page": page, "rows": rows, "summary": summary}
+        request, "workspace/supervise/home.html", {"page": page, "rows": rows, "summary": summary}
     )
 
 
@@ -148,7 +148,7 @@ def work_inspection(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse
         "to_send": to_send.count(),
         "can_decide": scope.can_decide,
     }
-    return render(request, "workspace/work/inspection.html", context)
+    return render(request, "workspace/supervise/inspection.html", context)
 
 
 def _back_to_findings(request: HttpRequest, finding: InspectionFinding) -> str:
@@ -235,7 +235,7 @@ def work_lists(request: HttpRequest, scope: Scope) -> HttpResponse:
         "state": state,
         "filters": list(LIST_FILTERS.items()),
     }
-    return render(request, "workspace/work/lists.html", context)
+    return render(request, "workspace/supervise/lists.html", context)
 
 
 @supervisor_page
@@ -249,7 +249,7 @@ def work_list(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
         "days": days_left(problem_list),
         "items": items,
     }
-    return render(request, "workspace/work/list.html", context)
+    return render(request, "workspace/supervise/list.html", context)
 
 
 @supervisor_page
@@ -262,7 +262,7 @@ def work_item(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
         can_reopen=decide and item.state in TRANSITIONS["reopen"][0],
         can_decide_appeal=decide and item.state == "appealed",
     )
-    return render(request, "workspace/work/item.html", context)
+    return render(request, "workspace/supervise/item.html", context)
 
 
 def _item_action(request: HttpRequest, scope: Scope, pk: int, act: Any, done: str) -> HttpResponse:
@@ -335,4 +335,4 @@ def work_stats(request: HttpRequest, scope: Scope) -> HttpResponse:
         "periods": periods,
         "period": period,
     }
-    return render(request, "workspace/work/stats.html", context)
+    return render(request, "workspace/supervise/stats.html", context)
