@@ -289,7 +289,8 @@ def excellent_accounts_table(records: Sequence[Record]) -> Table:
     )
 
 
-_TICKET_KEYS = (
+# The counts of the ticket_completion table, in its order (also the web rows' keys).
+TICKET_KEYS = (
     "tickets_total",
     "tickets_closed",
     "website_tickets",
@@ -316,11 +317,11 @@ def ticket_completion_table(records: Sequence[Record], decimals: int = 2) -> Tab
         (
             text(r, "region_or_unit"),
             rate(count(r, "tickets_closed"), count(r, "tickets_total")),
-            *(count(r, key) for key in _TICKET_KEYS),
+            *(count(r, key) for key in TICKET_KEYS),
         )
         for r in ordered
     )
-    sums = [_sum(records, key) for key in _TICKET_KEYS]
+    sums = [_sum(records, key) for key in TICKET_KEYS]
     total = TableRow(("合计", "", rate(sums[1], sums[0]), *sums), "total")
     return Table(
         "ticket_completion",

@@ -23,6 +23,7 @@ from django.db.models import Count, QuerySet
 from govwatch.engine.profiles import RateFormat, format_rate
 from govwatch.engine.profiles.rates import percent
 from govwatch.engine.reports.records import Cell, count, text
+from govwatch.engine.reports.tables import TICKET_KEYS
 from govwatch.web.config.engine import profile_load
 from govwatch.web.inspections.models import Inspection
 from govwatch.web.registry.services import UnitIndex
@@ -33,15 +34,7 @@ Period = Inspection | str | None
 CompletionRow = dict[str, Cell]
 NONE_SENT_ZH = "—"  # no item sent: a rate would be meaningless, not 0 %
 
-# The ticket_completion counts, in the schema's order.
-COUNT_KEYS = (
-    "tickets_total",
-    "tickets_closed",
-    "website_tickets",
-    "website_tickets_closed",
-    "new_media_tickets",
-    "new_media_tickets_closed",
-)
+COUNT_KEYS = TICKET_KEYS  # the ticket_completion counts, in the schema's order
 
 
 def _lists(period: Period, scope: Scope | None) -> QuerySet[ProblemList]:

@@ -306,13 +306,22 @@ def problem_list_receive(problem_list: ProblemList, user: Any) -> None:
         _move(item, "receive", user)
 
 
-@transaction.atomic
-def problem_item_answer(item: ProblemItem, user: Any, text: str) -> None:
+MAX_TEXT = 5000  # characters of an answer or an appeal
+
+
+def _required_text(text: str, missing: str, name: str) -> str:
+    """TEXT stripped; TicketError(MISSING) when empty, or when longer than MAX_TEXT."""
     text = text.strip()
     if not text:
-        raise TicketError("请填写整改情况说明")
-    if len(text) > 5000:
-        raise TicketError("整改情况说明不能超过 5000 字")
+        raise TicketError(missing)
+    if len(text) > MAX_TEXT:
+        raise TicketError(f"{name}不能超过 {MAX_TEXT} 字")
+    return text
+
+
+@transaction.atomic
+def problem_item_answer(item: ProblemItem, user: Any, text: str) -> None:
+    text = _required_text(text, "请填写整改情况说明", "整改情况说明")
     item.answer = text
     _move(item, "answer", user, text[:200])
 
@@ -331,11 +340,7 @@ def problem_item_submit(item: ProblemItem, user: Any) -> None:
 
 @transaction.atomic
 def problem_item_appeal(item: ProblemItem, user: Any, reason: str) -> None:
-    reason = reason.strip()
-    if not reason:
-        raise TicketError("申诉必须填写理由")
-    if len(reason) > 5000:
-        raise TicketError("申诉理由不能超过 5000 字")
+    reason = _required_text(reason, "申诉必须填写理由", "申诉理由")
     item.appeal_reason = reason
     _move(item, "appeal", user, reason[:500])
 
@@ -426,13 +431,13 @@ def problem_items_deadlines(today: dt.date | None = None) -> dict[str, int]:
     return counts
 
 
-def working_days_left(problem_list: ProblemList, today: dt.date | None = None) -> int:
-    """Working days until the deadline (negative once past it)."""
+def working_days_left(
+    problem_list: ProblemList, today: dt.date | None = None, calendar: WorkCalendar | None = None
+) -> int:
+    """Working days until the deadline (negative once past it). A page of many lists
+    passes the CALENDAR it loaded once."""
     day = today or china_date(timezone.now())
-    calendar = dispatch_calendar()
-    if day <= problem_list.deadline:
-        return calendar.working_days_between(day, problem_list.deadline)
-    return -calendar.working_days_between(problem_list.deadline, day)
+    return (calendar or dispatch_calendar()).working_days_between(day, problem_list.deadline)
 
 
 # --- Re-check ------------------------------------------------------------------------

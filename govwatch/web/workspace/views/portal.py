@@ -8,9 +8,6 @@ shown as a message.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.contrib import messages
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db.models import Count
@@ -37,8 +34,9 @@ from govwatch.web.users.selectors import (
 )
 from govwatch.web.workspace.views.access import paginate, portal_action, portal_page
 from govwatch.web.workspace.views.lists import (
-    days_left,
+    item_action,
     item_context,
+    list_context,
     lists_with_counts,
     with_days_left,
 )
@@ -73,12 +71,7 @@ def portal_list(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     if problem_list.received_at is None or problem_list.items.filter(state="sent").exists():
         problem_list_receive(problem_list, request.user)
         messages.success(request, "已签收问题清单，请逐条整改并在期限内提交")
-    items = problem_list.items.select_related("site", "account", "column").order_by("pk")
-    context = {
-        "problem_list": problem_list,
-        "days": days_left(problem_list),
-        "items": items,
-    }
+    context = list_context(problem_list)
     return render(request, "workspace/portal/list.html", context)
 
 
@@ -97,52 +90,41 @@ def portal_item(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     return render(request, "workspace/portal/item.html", context)
 
 
-def _item_action(
-    request: HttpRequest, scope: Scope, pk: int, act: Callable[[ProblemItem], Any], done: str
-) -> HttpResponse:
-    """Run one unit action on an item in scope; its refusal is shown, not raised."""
-    item = get_visible(problem_items_visible(scope), pk=pk)
-    try:
-        act(item)
-    except TicketError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, done)
-    return redirect("portal-item", pk=item.pk)
-
-
 @portal_action
 def portal_item_answer(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     text = request.POST.get("answer", "")
-    return _item_action(
+    return item_action(
         request,
         scope,
         pk,
         lambda item: problem_item_answer(item, request.user, text),
         "整改情况说明已保存",
+        "portal-item",
     )
 
 
 @portal_action
 def portal_item_submit(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    return _item_action(
+    return item_action(
         request,
         scope,
         pk,
         lambda item: problem_item_submit(item, request.user),
         "已提交整改，系统将自动复查",
+        "portal-item",
     )
 
 
 @portal_action
 def portal_item_appeal(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     reason = request.POST.get("reason", "")
-    return _item_action(
+    return item_action(
         request,
         scope,
         pk,
         lambda item: problem_item_appeal(item, request.user, reason),
         "申诉已提交，请等待监管人员审核",
+        "portal-item",
     )
 
 

@@ -28,7 +28,6 @@ from govwatch.web.tickets.selectors import (
 from govwatch.web.tickets.services import (
     SENT_SEVERITIES,
     TRANSITIONS,
-    TicketError,
     inspection_findings_to_send,
     problem_item_appeal_decide,
     problem_item_close,
@@ -46,8 +45,9 @@ from govwatch.web.users.selectors import (
 )
 from govwatch.web.workspace.views.access import paginate, supervisor_action, supervisor_page
 from govwatch.web.workspace.views.lists import (
-    days_left,
+    item_action,
     item_context,
+    list_context,
     lists_with_counts,
     with_days_left,
 )
@@ -243,12 +243,7 @@ def work_list(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     problem_list = get_visible(
         problem_lists_visible(scope).select_related("unit", "inspection", "sent_by"), pk=pk
     )
-    items = problem_list.items.select_related("site", "account", "column").order_by("pk")
-    context = {
-        "problem_list": problem_list,
-        "days": days_left(problem_list),
-        "items": items,
-    }
+    context = list_context(problem_list)
     return render(request, "workspace/supervise/list.html", context)
 
 
@@ -265,35 +260,29 @@ def work_item(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     return render(request, "workspace/supervise/item.html", context)
 
 
-def _item_action(request: HttpRequest, scope: Scope, pk: int, act: Any, done: str) -> HttpResponse:
-    """Run one supervisor action on an item in scope; its refusal is shown, not raised."""
-    item = get_visible(problem_items_visible(scope), pk=pk)
-    try:
-        act(item)
-    except TicketError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, done)
-    return redirect("work-item", pk=item.pk)
-
-
 @supervisor_action
 def work_item_close(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     note = request.POST.get("note", "")
-    return _item_action(
-        request, scope, pk, lambda item: problem_item_close(item, request.user, note), "条目已办结"
+    return item_action(
+        request,
+        scope,
+        pk,
+        lambda item: problem_item_close(item, request.user, note),
+        "条目已办结",
+        "work-item",
     )
 
 
 @supervisor_action
 def work_item_reopen(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     note = request.POST.get("note", "")
-    return _item_action(
+    return item_action(
         request,
         scope,
         pk,
         lambda item: problem_item_reopen(item, request.user, note),
         "已退回单位重新整改",
+        "work-item",
     )
 
 
@@ -305,12 +294,13 @@ def work_item_appeal_decide(request: HttpRequest, scope: Scope, pk: int) -> Http
         messages.error(request, "请选择“申诉成立”或“驳回申诉”")
         return redirect("work-item", pk=item.pk)
     reason = request.POST.get("reason", "")
-    return _item_action(
+    return item_action(
         request,
         scope,
         pk,
         lambda item: problem_item_appeal_decide(item, request.user, accept == "1", reason),
         "申诉成立，条目已办结" if accept == "1" else "申诉已驳回，单位需继续整改",
+        "work-item",
     )
 
 
