@@ -36,6 +36,24 @@ PROBE_OUTCOME_ZH: dict[str, str] = {
     "error": "其他错误",
 }
 
+# The marks SIT003 looks for at the foot of a home page.
+FILING_MARK_ZH: dict[str, str] = {
+    "site_code": "网站标识码",
+    "icp": "ICP备案编号",
+    "police_filing": "公安机关备案号",
+    "party_gov_mark": "党政机关网站标识",
+}
+
+# The platforms of the account checks' observations.
+ACCOUNT_PLATFORM_ZH: dict[str, str] = {
+    "wechat": "微信公众号",
+    "weibo": "新浪微博",
+    "douyin": "抖音",
+    "toutiao": "头条",
+    "app": "移动客户端",
+    "other": "其他平台",
+}
+
 FINDING_STATE_ZH: dict[str, str] = {
     "open": "待确认",
     "confirmed": "已确认",

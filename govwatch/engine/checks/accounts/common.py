@@ -7,15 +7,9 @@ from datetime import date
 from govwatch.engine.checks.base import make_finding
 from govwatch.engine.checks.inputs import AccountObservation, CheckContext
 from govwatch.engine.findings import EvidenceValue, Finding, Severity
+from govwatch.engine.labels import ACCOUNT_PLATFORM_ZH
 
-PLATFORM_ZH = {
-    "wechat": "微信公众号",
-    "weibo": "新浪微博",
-    "douyin": "抖音",
-    "toutiao": "头条",
-    "app": "移动客户端",
-    "other": "其他平台",
-}
+PLATFORM_ZH = ACCOUNT_PLATFORM_ZH
 
 
 def post_dates(obs: AccountObservation, ctx: CheckContext) -> list[date] | None:

@@ -29,16 +29,12 @@ from dataclasses import dataclass
 from govwatch.engine.checks.base import Indicator, make_finding
 from govwatch.engine.checks.inputs import CheckContext, SiteObservation
 from govwatch.engine.findings import Finding, Severity
+from govwatch.engine.labels import FILING_MARK_ZH
 
 CODE = "SIT003"
 SLUG = "filing-marks-missing"
 
-_MARKS_ZH = {
-    "site_code": "网站标识码",
-    "icp": "ICP备案编号",
-    "police_filing": "公安机关备案号",
-    "party_gov_mark": "党政机关网站标识",
-}
+_MARKS_ZH = FILING_MARK_ZH
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,18 @@ readable rows with its addresses as links."""
 from __future__ import annotations
 
 import json
+from pathlib import PurePath
 from typing import Any
 
 from django import template
 
-from govwatch.engine.labels import SEVERITY_ZH
+from govwatch.engine.labels import (
+    ACCOUNT_PLATFORM_ZH,
+    FILING_MARK_ZH,
+    LINK_OUTCOME_ZH,
+    SEVERITY_ZH,
+)
+from govwatch.engine.registry.labels import COLUMN_KIND
 from govwatch.web.registry.models import Unit
 from govwatch.web.tickets.services import ACTION_ZH
 from govwatch.web.users.models import ROLE_ZH
@@ -44,6 +51,42 @@ EVIDENCE_ZH = {
     "state": "状态",
     "status": "状态码",
     "outcome": "结果",
+    "anchor": "链接文字",
+    "units": "扣分单位数",
+    "kind": "类型",
+    "mark": "缺少的标识",
+    "host": "域名",
+    "business_system": "业务系统",
+    "site_code": "网站标识码",
+    "consultation_channel": "咨询建言渠道",
+    "days_since_post": "距最近发布（天）",
+    "last_post": "最近发布",
+    "posts_in_window": "周期内发布数",
+    "min_posts": "最少发布数",
+    "probes": "探测次数",
+    "failed": "失败次数",
+    "fail_ratio": "失败比例",
+    "timeout_s": "超时（秒）",
+    "field": "不一致项",
+    "registered": "登记为",
+    "seen": "实际为",
+    "name": "名称",
+    "days": "天数",
+    "days_left": "剩余天数",
+    "from": "起",
+    "to": "止",
+    "open": "未办结",
+    "test_id": "测试编号",
+    "bucket": "答复分档",
+}
+# Evidence values that are codes, by key: shown in the words of the engine's label tables.
+EVIDENCE_VALUES_ZH: dict[str, dict[str, str]] = {
+    "outcome": LINK_OUTCOME_ZH,
+    "mark": FILING_MARK_ZH,
+    "platform": ACCOUNT_PLATFORM_ZH,
+    "kind": {code: labels[0] for code, labels in COLUMN_KIND.items()},
+    "state": {"unknown": "未知"},
+    "field": {"name": "账号名称", "owner": "开设主体"},
 }
 MAX_EVIDENCE_KEYS = 12
 MAX_LIST_VALUES = 10
@@ -127,8 +170,18 @@ def evidence_rows(evidence: Any) -> list[dict[str, Any]]:
     rows = []
     for key, value in list(evidence.items())[:MAX_EVIDENCE_KEYS]:
         values = value if isinstance(value, list) else [value]
-        parts = [_part(v) for v in values[:MAX_LIST_VALUES]]
+        words = EVIDENCE_VALUES_ZH.get(key, {})
+        parts = [
+            _part(words.get(v, v) if isinstance(v, str) else v) for v in values[:MAX_LIST_VALUES]
+        ]
         if isinstance(value, list) and len(value) > MAX_LIST_VALUES:
             parts.append({"text": f"等共{len(value)}项", "href": None})
         rows.append({"label": EVIDENCE_ZH.get(key, key), "parts": parts})
     return rows
+
+
+@register.filter
+def profile_name(profile: str) -> str:
+    """An inspection's profile as its name: a profile file is kept by its absolute path
+    (so it reloads from anywhere), which is the server's business, not the reader's."""
+    return PurePath(profile).stem if profile.endswith((".yaml", ".yml")) else profile
