@@ -113,7 +113,7 @@ print(first > 0, len(runs) - first)
 
 DEMO_LOGIN = re.compile(
     r"      (监管人员（示范省人民政府）|单位填报人员（示范开发区管理委员会）|领导（只读，示范省人民政府）)"
-    r"：登录名 (\w+) 密码 ([\w-]+)（http://127\.0\.0\.1:8000/(work|portal)/）"
+    r"：登录名 (\w+) 密码 ([\w-]+)（http://127\.0\.0\.1:8000/(supervise|portal)/）"
 )
 DEMO_CHECK = """
 import json, sys
@@ -183,9 +183,9 @@ def _demo_lists_and_logins(tmp_path: Path, first: str) -> None:
         name: (label, password, path) for label, name, password, path in DEMO_LOGIN.findall(first)
     }
     assert {n: (label, path) for n, (label, _, path) in logins.items()} == {
-        "demo_jianguan": ("监管人员（示范省人民政府）", "work"),
+        "demo_jianguan": ("监管人员（示范省人民政府）", "supervise"),
         "demo_danwei": ("单位填报人员（示范开发区管理委员会）", "portal"),
-        "demo_lingdao": ("领导（只读，示范省人民政府）", "work"),
+        "demo_lingdao": ("领导（只读，示范省人民政府）", "supervise"),
     }
     passwords = {name: password for name, (_, password, _) in logins.items()}
     checked = python(tmp_path, "-c", DEMO_CHECK, json.dumps(passwords))
