@@ -94,7 +94,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"错误：{message}（用法见 {self.prog} -h）\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(verb_only: str | None = None) -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(prog="govwatch", description="govwatch 政务网站与新媒体监管平台")
     parser.add_argument(
         "--debug", action="store_true", help="出错时显示完整的错误追踪（供排查问题）"
@@ -102,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for verb, module_name in sorted(COMMANDS.items()):
+        if verb_only is not None and verb != verb_only:
+            continue  # importing every verb's module costs a second (aiohttp, Django ...)
         module = importlib.import_module(module_name)
         module.add_parser(sub, verb)
     return parser
@@ -127,7 +129,7 @@ def _fail(message: str, code: int, debug: bool) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     argv, debug = _split_debug(sys.argv[1:] if argv is None else argv)
     try:
-        parser = build_parser()
+        parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
         args = parser.parse_args(argv)
         result: int = args.handler(args)
         return result

@@ -226,6 +226,8 @@ def _recheck_reaches_the_farm(host_map: Sequence[tuple[str, str]]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     setup_django()
+    import sys
+
     from django.conf import settings
 
     from demo.farm import FarmServer, build_farm
@@ -323,10 +325,20 @@ def run(args: argparse.Namespace) -> int:
         if sent.before:
             print(f"      另有 {sent.before} 条已在本检查期此前下发的问题清单中，不重复下发")
 
-        files = bulletin_write(inspection, args.out, doc_number="演示〔2024〕1号")
+        # The demo answers the office's once-only questions itself (GOVWATCH_BULLETIN_* in a
+        # real install): issuer, 文号 and contact line.
+        files = bulletin_write(
+            inspection,
+            args.out,
+            issuer="示范省人民政府办公厅",
+            doc_number=f"示政办函〔{dt.date.today().year}〕1号",
+            contact="（联系人：王晓明，联系电话：0000-1234567）",
+        )
         step(8, f"通报已生成：{files.docx}")
         print(f"      附件表：{files.xlsx}")
         print(f"      PDF：{files.pdf}" if files.pdf else f"      PDF：{files.pdf_message}")
+        for note in files.notes:
+            print(f"      提示：{note}", file=sys.stderr)
 
         host = args.host or settings.GOVWATCH_SERVE_HOST
         port = args.port or settings.GOVWATCH_SERVE_PORT

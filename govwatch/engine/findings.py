@@ -104,6 +104,8 @@ VOLATILE_EVIDENCE = frozenset(
         "working_days",
         "open",
         "seen",
+        # The text around a content hit: an edit next to the error is not a new error.
+        "excerpt",
     }
 )
 

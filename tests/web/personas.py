@@ -26,7 +26,11 @@ from django.test import Client
 from govwatch.engine.findings import Finding
 from govwatch.web.inspections.models import Inspection, InspectionFinding, InspectionResult
 from govwatch.web.inspections.services import finding_decide
+from govwatch.web.operations.models import Operation
+from govwatch.web.operations.services import operation_dir
+from govwatch.web.proofreading.models import AllowedWord, ProofreadDraft
 from govwatch.web.registry.models import Account, Column, Site, Unit
+from govwatch.web.scans.models import ScanFinding, ScanRun
 from govwatch.web.tickets.models import Attachment, ItemEvent, ProblemItem, ProblemList
 from govwatch.web.tickets.services import attachment_add, problem_lists_send
 from govwatch.web.users.models import Membership
@@ -67,6 +71,7 @@ ACCOUNT_NAMES = {"u1": "安平教育微博", "u2": "安平健康微博", "u3": "
 COLUMN_NAMES = {key: f"{SITES[key][1]}通知公告栏" for key in SITES}
 MARKERS = {key: f"问题标记{key.upper()}号" for key in DEPARTMENTS}
 FILE_NAMES = {key: f"{UNITS[key][0]}整改报告.pdf" for key in DEPARTMENTS}
+OPERATION_FILE = "通报-2024Q1.docx"
 
 # Who each persona is, and the units it sees (its scope, by the rule in users/selectors.py,
 # written out here so the test does not take the code under test's word for it).
@@ -134,6 +139,8 @@ class Target:
     problem_list: ProblemList | None = None
     items: list[ProblemItem] = field(default_factory=list)
     attachment: Attachment | None = None
+    operation: Operation | None = None  # a finished bulletin run with one file
+    scan_finding: ScanFinding | None = None  # what its site's crawl found
 
     @property
     def finding(self) -> InspectionFinding:
@@ -150,6 +157,9 @@ class World:
     users: dict[str, Any]
     inspection: Inspection
     data_dir: Path
+    # 稿件校对: a draft is its author's alone, an allowed word its unit's (the operator's).
+    draft: ProofreadDraft | None = None
+    allowed_word: AllowedWord | None = None
 
     def client(self, persona: str) -> Client:
         client = Client()
@@ -281,7 +291,47 @@ def build_world(data_dir: Path) -> World:
         uploader = users["operator"] if key == "u1" else None
         target.attachment = attachment_add(target.item, uploader, FILE_NAMES[key], [PDF])
     assert ItemEvent.objects.filter(action="upload").count() == len(DEPARTMENTS)
-    return World(targets=targets, users=users, inspection=inspection, data_dir=data_dir)
+    for key in DEPARTMENTS:
+        target = targets[key]
+        assert target.site is not None
+        moment = dt.datetime(2024, 3, 20, 3, tzinfo=dt.UTC)
+        run = ScanRun.objects.create(
+            site=target.site, scan_id=f"persona-{key}", scan_date=moment.date(),
+            profile="cn-national-2019", started_at=moment, finished_at=moment,
+        )  # fmt: skip
+        target.scan_finding = ScanFinding.objects.create(
+            run=run, code="LNK001", slug="home-page-broken-link", severity="deduction",
+            target_kind="link", target_id=f"{target.site.home_url}broken.html",
+            message=f"{target.site.name}首页存在不可用链接（{MARKERS[key]}）",
+            evidence={"url": f"{target.site.home_url}broken.html"},
+        )  # fmt: skip
+        target.operation = Operation.objects.create(
+            kind="bulletin",
+            state="done",
+            unit=target.unit,
+            message=f"通报已生成（{MARKERS[key]}）",
+            result={"files": [{"name": OPERATION_FILE, "label": "通报"}]},
+        )
+        folder = operation_dir(target.operation)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / OPERATION_FILE).write_bytes(b"PK\x03\x04 docx")
+    draft = ProofreadDraft.objects.create(
+        author=users["operator"],
+        unit=targets["u1"].unit,
+        title="草稿",
+        text="关于做好防汛工作的通知",
+    )
+    allowed_word = AllowedWord.objects.create(
+        unit=targets["u1"].unit, word="安平", reason="本地地名", created_by=users["operator"]
+    )
+    return World(
+        targets=targets,
+        users=users,
+        inspection=inspection,
+        data_dir=data_dir,
+        draft=draft,
+        allowed_word=allowed_word,
+    )
 
 
 @pytest.fixture

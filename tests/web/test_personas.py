@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 from django.conf import settings
@@ -52,6 +52,7 @@ from tests.web.personas import (
     ALL_PERSONAS,
     DEPARTMENTS,
     MARKERS,
+    OPERATION_FILE,
     PASSWORD,
     PDF,
     PERSONAS,
@@ -80,7 +81,7 @@ class Fill:
     its side), any (any login, scoped by object), work (supervisors, readers, admins),
     portal (unit operators).
     obj: what the pattern's one converter names: inspection, finding, problem_list, item,
-    attachment, account; None for a page without one.
+    attachment, account, unit, operation, site, scan_finding; None for a page without one.
     action: POST only (GET is a 405); posted only where the answer must be a refusal.
     """
 
@@ -91,6 +92,7 @@ class Fill:
     # target (the object's unit and its finding marker), units (the unit names of the
     # departments the persona sees), sites (their site names).
     shows: str | None = None
+    query: str = ""  # appended to the URL (a download names its file in the query)
 
 
 FILL: dict[str, Fill] = {
@@ -99,6 +101,15 @@ FILL: dict[str, Fill] = {
     "home": Fill("home"),
     "attachment-download": Fill("any", "attachment"),
     "work-home": Fill("work"),
+    "work-inspections": Fill("work"),
+    "work-region": Fill("work", "unit"),
+    "work-unit": Fill("work", "unit", shows="target"),
+    "work-site": Fill("work", "site"),
+    "work-account": Fill("work", "account"),
+    "work-finding": Fill("work", "finding", shows="target"),
+    "work-scan-finding": Fill("work", "scan_finding"),
+    "work-wall": Fill("work"),
+    "work-dashboard-refresh": Fill("work", action=True),
     "work-inspection": Fill("work", "inspection", shows="sites"),
     "work-send": Fill("work", "inspection", action=True),
     "work-finding-decide": Fill("work", "finding", action=True),
@@ -109,6 +120,19 @@ FILL: dict[str, Fill] = {
     "work-item-reopen": Fill("work", "item", action=True),
     "work-item-appeal-decide": Fill("work", "item", action=True),
     "work-stats": Fill("work", shows="units"),
+    "work-ops": Fill("work"),
+    "work-ops-detail": Fill("work", "operation"),
+    "work-ops-status": Fill("work", "operation"),
+    "work-ops-file": Fill("work", "operation", query=f"name={OPERATION_FILE}"),
+    "work-ops-import": Fill("work"),
+    "work-ops-import-start": Fill("work", action=True),
+    "work-ops-import-apply": Fill("work", "operation", action=True),
+    "work-ops-scan": Fill("work"),
+    "work-ops-scan-start": Fill("work", action=True),
+    "work-ops-inspect": Fill("work"),
+    "work-ops-inspect-start": Fill("work", action=True),
+    "work-ops-bulletin": Fill("work"),
+    "work-ops-bulletin-start": Fill("work", action=True),
     "portal-home": Fill("portal", shows="units"),
     "portal-list": Fill("portal", "problem_list", shows="target"),
     "portal-item": Fill("portal", "item", shows="target"),
@@ -117,11 +141,20 @@ FILL: dict[str, Fill] = {
     "portal-item-submit": Fill("portal", "item", action=True),
     "portal-item-appeal": Fill("portal", "item", action=True),
     "newmedia:posts_push": Fill("api", "account"),
+    "proofread": Fill("roles"),
+    "proofread-submit": Fill("roles", action=True),
+    "proofread-draft": Fill("roles", "draft"),
+    "proofread-download": Fill("roles", "draft"),
+    "proofread-dismiss": Fill("roles", "draft", action=True),
+    "proofread-allow-revoke": Fill("roles", "allowed_word", action=True),
 }
+# Objects that are one person's or one unit's, not a department's: who alone opens them.
+OWNED_BY = {"draft": "operator", "allowed_word": "operator"}
 SIDE_ROLES = {
     "any": ("supervisor", "reader", "admin", "unit_operator", ""),
     "work": SUPERVISOR_SIDE,
     "portal": ("unit_operator",),
+    "roles": ("supervisor", "reader", "admin", "unit_operator"),  # any login with a role
 }
 # The admin's own URL shapes: fixed pages, and five per registered model (plus the
 # unnamed <object_id>/ redirect), filled from the model's rows.
@@ -239,6 +272,8 @@ def _object_pk(world: World, obj: str, target: str) -> int:
         return MISSING_PK
     if obj == "inspection":
         return world.inspection.pk
+    if obj in OWNED_BY:
+        return int(getattr(world, obj).pk)
     found = getattr(world.targets[target], obj)
     return int(found.pk)
 
@@ -264,10 +299,15 @@ def _workspace_expect(
         return ((404, None),)
     if fill.action and fill.side == "work" and role == "reader":
         return ((403, None),)
+    if fill.action and fill.obj == "allowed_word" and role in ("reader", "admin"):
+        # Readers change nothing; the allow-list is a unit's, and an admin has no unit.
+        return ((403, None),)
     if fill.obj is None:
         return ((200, None),)
     if target == "missing":
         return ((404, None),)
+    if fill.obj in OWNED_BY:
+        return ((200, None),) if persona == OWNED_BY[fill.obj] else ((404, None),)
     visible = fill.obj == "inspection" or (target in SEES[persona])
     return ((200, None),) if visible else ((404, None),)
 
@@ -287,7 +327,7 @@ def workspace_checks(world: World, persona: str, pattern: Pattern, fill: Fill) -
     targets: list[str | None]
     if fill.obj is None:
         targets = [None]
-    elif fill.obj == "inspection":
+    elif fill.obj in ("inspection", *OWNED_BY):
         targets = ["shared", "missing"]
     elif fill.obj == "account":
         targets = ["u1", "u3", "missing"]
@@ -300,6 +340,8 @@ def workspace_checks(world: World, persona: str, pattern: Pattern, fill: Fill) -
             assert target is not None and len(pattern.params) == 1, pattern
             kwargs = {pattern.params[0]: _object_pk(world, fill.obj, target)}
         url = reverse(pattern.name, kwargs=kwargs)
+        if fill.query:
+            url = f"{url}?{quote(fill.query, safe='=&')}"
         label = f"{pattern.label}[{target}]" if target else pattern.label
         if fill.side == "api":
             expect = _workspace_expect(persona, fill, target, "POST")

@@ -80,10 +80,14 @@ def read_attachment(body: bytes, filename: str) -> tuple[str, str]:
 
 def hits_to_json(hits: list[TextHit]) -> list[list[str]]:
     """Compact form for the state store (url and page_url are known when read back)."""
-    return [[h.code, h.category, h.severity, h.text, h.suggestion, h.context] for h in hits]
+    return [
+        [h.code, h.category, h.severity, h.text, h.suggestion, h.context, h.before, h.after]
+        for h in hits
+    ]
 
 
 def hits_from_json(url: str, page_url: str, rows: Any) -> list[TextHit]:
+    # A state written before excerpts were kept has six fields a hit: read it as it is.
     return [
         TextHit(
             url=url,
@@ -94,6 +98,8 @@ def hits_from_json(url: str, page_url: str, rows: Any) -> list[TextHit]:
             suggestion=suggestion,
             context=context,
             page_url=page_url,
+            before=rest[0] if rest else "",
+            after=rest[1] if len(rest) > 1 else "",
         )
-        for code, category, severity, text, suggestion, context in rows
+        for code, category, severity, text, suggestion, context, *rest in rows
     ]

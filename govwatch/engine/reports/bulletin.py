@@ -8,14 +8,26 @@ BulletinData, so the text and the annexes cannot disagree.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import yaml
-
-from govwatch.engine.interaction.rates import RoundingMode, format_rate
-from govwatch.engine.reports.docx_writer import Block, OfficialDocument, Para
+from govwatch.engine.interaction.rates import format_rate
+from govwatch.engine.reports.bulletin_template import (
+    DEFAULT_TEMPLATE,
+    BulletinTemplate,
+    load_template,
+)
+from govwatch.engine.reports.bulletin_wording import (
+    SiteProblem,
+    WordingExample,
+    account_phrase,
+    accounts_sentence,
+    site_problems_from_rows,
+    sites_sentence,
+    wording_phrase,
+)
+from govwatch.engine.reports.docx_writer import OfficialDocument, Para
 from govwatch.engine.reports.records import Record, count, text
 from govwatch.engine.reports.tables import (
     Table,
@@ -25,63 +37,23 @@ from govwatch.engine.reports.tables import (
     problem_accounts_table,
     problem_sites_table,
     ticket_completion_table,
+    unjudged_table,
 )
 
-DEFAULT_TEMPLATE = Path(__file__).with_name("templates") / "bulletin.yaml"
+__all__ = [
+    "DEFAULT_TEMPLATE",
+    "BulletinData",
+    "BulletinTemplate",
+    "PreviousPeriod",
+    "RecurringProblem",
+    "SiteProblem",
+    "WordingExample",
+    "compose",
+    "load_template",
+]
 _NUMERALS = "一二三四五六七八九十"
 NOTHING_TO_REPORT_ZH = "本期检查的政府网站和政务新媒体均未发现需要通报的问题。"
 NO_ANNEX_ZH = "本期检查未发现需要列入附件的问题，本通报无附件表。"
-
-
-@dataclass(frozen=True)
-class BulletinTemplate:
-    letterhead: str
-    doc_number: str
-    title: str
-    addressee: str
-    signature: str
-    date_zh: str
-    contacts: tuple[str, ...] = ()
-    requirements: tuple[str, ...] = ()
-    rectification_deadline_zh: str = ""
-    rate_decimals: int = 2
-    rate_mode: RoundingMode = "half_up"
-    preamble: str = ""
-
-
-def load_template(path: Path = DEFAULT_TEMPLATE, **changes: str) -> BulletinTemplate:
-    """Read an office's template; ``changes`` fill per-issue fields (doc_number, date_zh)."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if not isinstance(raw, dict):
-        raise ValueError(f"模板 {path.name} 应为键值格式")
-    values: dict[str, object] = {**raw, **changes}
-    mode = str(values.get("rate_mode", "half_up"))
-    if mode not in ("half_up", "truncate"):
-        raise ValueError(f"模板 rate_mode 应为 half_up 或 truncate，实际为 {mode}")
-    return BulletinTemplate(
-        letterhead=str(values.get("letterhead", "")),
-        doc_number=str(values.get("doc_number", "")),
-        title=str(values.get("title", "")),
-        addressee=str(values.get("addressee", "")),
-        signature=str(values.get("signature", "")),
-        date_zh=str(values.get("date_zh", "")),
-        contacts=tuple(str(v) for v in values.get("contacts", []) or []),  # type: ignore[attr-defined]
-        requirements=tuple(str(v) for v in values.get("requirements", []) or []),  # type: ignore[attr-defined]
-        rectification_deadline_zh=str(values.get("rectification_deadline_zh", "")),
-        rate_decimals=int(str(values.get("rate_decimals", 2))),
-        rate_mode="truncate" if mode == "truncate" else "half_up",
-        preamble=str(values.get("preamble", "")),
-    )
-
-
-@dataclass(frozen=True)
-class WordingExample:
-    """A wrong expression found in published content, with its correction."""
-
-    unit: str
-    where: str
-    wrong: str
-    correct: str
 
 
 @dataclass(frozen=True)
@@ -124,6 +96,12 @@ class BulletinData:
     excellent_accounts: Sequence[Record] = ()
     column_counts: Sequence[Record] = ()
     extra_annexes: Sequence[Table] = field(default_factory=tuple)
+    # Each site problem where it was found (column, 首页); without them the text words the
+    # rows of unqualified_sites and problem_sites.
+    site_problems: Sequence[SiteProblem] = ()
+    # Targets that could not be judged (kind_zh, name, unit, reason): not counted as checked,
+    # never silently dropped.
+    unjudged: Sequence[Record] = ()
 
 
 def _names(records: Sequence[Record], key: str, quote: bool = True) -> str:
@@ -132,7 +110,7 @@ def _names(records: Sequence[Record], key: str, quote: bool = True) -> str:
 
 
 def _annexes(data: BulletinData) -> list[tuple[str, Table]]:
-    """(key, table) in print order; an empty part gets no annex."""
+    """(key, table) for every part with rows; numbered later, in the order the text cites them."""
     p = data.period_zh
     parts: list[tuple[str, Table]] = []
     if data.unqualified_sites:
@@ -141,6 +119,8 @@ def _annexes(data: BulletinData) -> list[tuple[str, Table]]:
     if data.unqualified_accounts:
         table = problem_accounts_table(data.unqualified_accounts, f"{p}不合格的政务新媒体")
         parts.append(("unqualified", table))
+    if data.unjudged:
+        parts.append(("unjudged", unjudged_table(data.unjudged, f"{p}无法判定的检查对象")))
     if data.problem_accounts:
         parts.append(
             ("problems", problem_accounts_table(data.problem_accounts, f"{p}存在问题的政务新媒体"))
@@ -176,18 +156,58 @@ def _annexes(data: BulletinData) -> list[tuple[str, Table]]:
         parts.append(
             ("columns", app_columns_table(data.column_counts).with_title(f"{p}栏目信息发布统计表"))
         )
-    parts.extend((t.key, t) for t in data.extra_annexes)
+    for table in data.extra_annexes:  # keys stay unique: they number the annexes
+        taken = {key for key, _ in parts}
+        key = next(k for n in range(len(parts) + 2) if (k := f"{table.key}{n or ''}") not in taken)
+        parts.append((key, table))
     return parts
 
 
-def _see(numbers: Mapping[str, int], key: str) -> str:
-    return f"（详见附件{numbers[key]}）" if key in numbers else ""
+# A citation is written as a marker first and numbered once the whole text exists, so the
+# annexes are numbered in the order the text first cites them (附件1 is the first one read).
+_MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"
+_MARK = re.compile(f"{_MARK_OPEN}([^{_MARK_CLOSE}]+){_MARK_CLOSE}")
+
+
+class Citations:
+    def __init__(self, available: Sequence[str]) -> None:
+        self.available = set(available)
+        self.order: list[str] = []
+
+    def see(self, *keys: str) -> str:
+        """（详见附件N） or （详见附件N、附件M） for the annexes that exist, else nothing."""
+        present = [key for key in keys if key in self.available]
+        for key in present:
+            if key not in self.order:
+                self.order.append(key)
+        if not present:
+            return ""
+        return "（详见" + "、".join(f"附件{_MARK_OPEN}{k}{_MARK_CLOSE}" for k in present) + "）"
+
+    def numbers(self, keys: Sequence[str]) -> dict[str, int]:
+        """Cited annexes first, in citation order; any never cited after them, in KEYS order."""
+        ordered = [*self.order, *(k for k in keys if k not in self.order)]
+        return {key: index for index, key in enumerate(ordered, start=1)}
+
+
+def _numbered_text(value: str, numbers: Mapping[str, int]) -> str:
+    return _MARK.sub(lambda m: str(numbers[m.group(1)]), value)
 
 
 Rate = Callable[[int, int], str]
 
 
-def _overview(data: BulletinData, at: Mapping[str, int], rate: Rate) -> list[str]:
+def _unjudged(data: BulletinData, cite: Citations) -> str:
+    """另有…无法判定，未计入检查数和合格率 (the could-not-fetch state, DESIGN §3)."""
+    kinds = [text(r, "kind_zh") for r in data.unjudged]
+    counted = "、".join(f"{kinds.count(kind)}个{kind}" for kind in dict.fromkeys(kinds) if kind)
+    return (
+        f"另有{counted}因缺少监测数据或数据获取失败，本期无法判定，未计入检查数和合格率"
+        f"{cite.see('unjudged')}。"
+    )
+
+
+def _overview(data: BulletinData, cite: Citations, rate: Rate) -> list[str]:
     """一、总体情况: one paragraph per kind of figure the data has."""
     bad_sites, bad_accounts = len(data.unqualified_sites), len(data.unqualified_accounts)
     good_sites = data.sites_checked - bad_sites
@@ -199,16 +219,20 @@ def _overview(data: BulletinData, at: Mapping[str, int], rate: Rate) -> list[str
         f"合格率为{rate(good_accounts, data.accounts_checked)}。"
     )
     if data.unqualified_sites:
-        names = _names(data.unqualified_sites, "site_name")
-        check += f"{names}不合格{_see(at, 'unqualified_sites')}。"
+        names = "、".join(
+            f"“{n}”网" for n in dict.fromkeys(text(r, "site_name") for r in data.unqualified_sites)
+        )
+        check += f"{names}不合格{cite.see('unqualified_sites')}。"
     if data.unqualified_accounts:
-        names = _names(data.unqualified_accounts, "account_name")
-        check += f"{names}不合格{_see(at, 'unqualified')}。"
+        names = "、".join(dict.fromkeys(account_phrase(r) for r in data.unqualified_accounts))
+        check += f"{names}不合格{cite.see('unqualified')}。"
+    if data.unjudged:
+        check += _unjudged(data, cite)
     if data.excellent_accounts:
         first = text(data.excellent_accounts[0], "account_name")
         check += (
             f"“{first}”等{len(data.excellent_accounts)}个政务新媒体更新及时、内容优质，"
-            f"予以通报表扬{_see(at, 'excellent')}。"
+            f"予以通报表扬{cite.see('excellent')}。"
         )
     parts = [check]
     if data.interaction:
@@ -218,7 +242,7 @@ def _overview(data: BulletinData, at: Mapping[str, int], rate: Rate) -> list[str
         buckets = "，".join(f"{label}{labels.count(label)}家" for label in dict.fromkeys(labels))
         parts.append(
             f"互动回应情况。对{tested}个政府网站进行咨询信件测试，{buckets}，"
-            f"按期答复率为{rate(on_time, tested)}{_see(at, 'interaction')}。"
+            f"按期答复率为{rate(on_time, tested)}{cite.see('interaction')}。"
         )
     if data.tickets:
         issued = sum(count(r, "tickets_total") for r in data.tickets)
@@ -227,44 +251,37 @@ def _overview(data: BulletinData, at: Mapping[str, int], rate: Rate) -> list[str
         line = f"问题清单办理情况。转办的问题清单{issued}个，其中已办结{closed}个，办结率为{rate(closed, issued)}"
         if done:
             line += f"，{_names(done, 'region_or_unit', quote=False)}办结率均为{rate(1, 1)}"
-        parts.append(f"{line}{_see(at, 'tickets')}。")
+        parts.append(f"{line}{cite.see('tickets')}。")
     if data.column_counts:
         published = sum(count(r, "items_published") for r in data.column_counts)
         parts.append(
             f"栏目信息发布情况。{len(data.column_counts)}个栏目共发布信息{published}条"
-            f"{_see(at, 'columns')}。"
+            f"{cite.see('columns')}。"
         )
     return parts
 
 
-def _problems(data: BulletinData, at: Mapping[str, int]) -> list[str]:
-    """二、存在问题: named units and accounts, quoted wrong expressions with corrections."""
+def _problems(data: BulletinData, cite: Citations) -> list[str]:
+    """二、存在问题: named sites, columns and accounts; wrong expressions with their article."""
     problems: list[str] = []
-    sites = [*data.unqualified_sites, *data.problem_sites]
-    if sites:
-        named = "；".join(
-            f"{text(r, 'operating_unit')}主办的“{text(r, 'site_name')}”"
-            f"{text(r, 'column_name')}{text(r, 'problem_type')}"
-            for r in sites
-        )
-        problems.append(f"部分政府网站存在问题。{named}{_see(at, 'problem_sites')}。")
+    site_problems = list(data.site_problems) or site_problems_from_rows(
+        [*data.unqualified_sites, *data.problem_sites]
+    )
+    if site_problems:
+        named = sites_sentence(site_problems)
+        see = cite.see("unqualified_sites", "problem_sites")
+        problems.append(f"部分政府网站存在问题。{named}{see}。")
     accounts = [*data.unqualified_accounts, *data.problem_accounts]
     if accounts:
-        named = "；".join(
-            f"{text(r, 'supervising_unit')}主管的{text(r, 'platform')}“{text(r, 'account_name')}”"
-            f"{text(r, 'problem_type')}"
-            for r in accounts
-        )
-        # Seed 000's heading names the update problem; other problems get a neutral one.
+        # Seed 003's heading names the update problem; other problems get a neutral one.
         only_updates = all("更新" in text(r, "problem_type") for r in accounts)
         heading = "政务新媒体更新不及时" if only_updates else "部分政务新媒体存在问题"
-        problems.append(f"{heading}。{named}{_see(at, 'problems')}。")
+        see = cite.see("unqualified", "problems")
+        problems.append(f"{heading}。{accounts_sentence(accounts)}{see}。")
     if data.recurring:
         problems.append(f"问题整改不到位。{_recurring(data.recurring)}，经多次通报依然未整改。")
     if data.wording_examples:
-        quoted = "；".join(
-            f"{w.unit}{w.where}将“{w.correct}”错写为“{w.wrong}”" for w in data.wording_examples
-        )
+        quoted = "；".join(wording_phrase(w) for w in data.wording_examples)
         problems.append(f"信息表述不规范。{quoted}，应予更正。")
     late = [
         r
@@ -278,7 +295,7 @@ def _problems(data: BulletinData, at: Mapping[str, int]) -> list[str]:
     if quiet:
         problems.append(
             f"部分栏目未发布信息。{_names(quiet, 'column_name')}等{len(quiet)}个栏目本期发布数量为0"
-            f"{_see(at, 'columns')}。"
+            f"{cite.see('columns')}。"
         )
     return problems
 
@@ -313,49 +330,65 @@ def _previous(previous: PreviousPeriod, rate: Rate) -> str:
     return f"{line}。"
 
 
-def _numbered_paras(items: Sequence[str]) -> list[Block]:
+def _numbered_paras(items: Sequence[str]) -> list[Para]:
     return [Para(f"（{_NUMERALS[i]}）{item}") for i, item in enumerate(items)]
 
 
+def _title(template: BulletinTemplate, period: str) -> str:
+    title = template.title.replace("{period}", period).replace("{area}", template.area)
+    return title.replace("{issuer}", template.issuer)
+
+
 def compose(data: BulletinData, template: BulletinTemplate) -> OfficialDocument:
-    """The bulletin as an OfficialDocument ready for docx_writer.write_docx."""
+    """The bulletin as an OfficialDocument ready for docx_writer.write_docx.
+
+    TEMPLATE is the final one for this issue (bulletin_issue.issued fills issuer, dates and
+    number); a template without an issuer simply leaves the issuer out.
+    """
     annexes = _annexes(data)
-    at = {key: index for index, (key, _) in enumerate(annexes, start=1)}
+    cite = Citations([key for key, _ in annexes])
 
     def rate(num: int, den: int) -> str:
         return format_rate(num, den, template.rate_decimals, template.rate_mode)
 
-    body: list[Block] = []
+    body: list[Para] = []
     numerals = iter(_NUMERALS)
 
     def heading(title: str) -> None:  # numbered in order: 上期问题整改情况 only when there is one
         body.append(Para(f"{next(numerals)}、{title}", "heading1"))
 
     if template.preamble:
-        body.append(Para(template.preamble.format(period=data.period_zh)))
+        preamble = template.preamble.replace("{period}", data.period_zh)
+        body.append(
+            Para(preamble.replace("{issuer}", template.issuer).replace("{area}", template.area))
+        )
     heading("总体情况")
-    body.extend(_numbered_paras(_overview(data, at, rate)))
+    body.extend(_numbered_paras(_overview(data, cite, rate)))
     heading("存在问题")
-    problems = _problems(data, at)
+    problems = _problems(data, cite)
     body.extend(_numbered_paras(problems) if problems else [Para(NOTHING_TO_REPORT_ZH)])
     if data.previous_period is not None:
         heading("上期问题整改情况")
         body.append(Para(_previous(data.previous_period, rate)))
     heading("下一步工作要求")
     requirements = list(template.requirements)
-    if problems and template.rectification_deadline_zh:  # nobody to rectify anything
+    to = template.rectification_to or template.signature
+    if problems and template.rectification_deadline_zh and to:  # nobody to rectify anything
         requirements.append(
-            f"被通报单位要于{template.rectification_deadline_zh}前将整改情况书面报送{template.signature}。"
+            f"对本次通报的问题，被通报单位要高度重视、立行立改，"
+            f"于{template.rectification_deadline_zh}前将整改情况书面报送{to}。"
         )
     body.extend(_numbered_paras(requirements))
+    numbers = cite.numbers([key for key, _ in annexes])
+    by_key = dict(annexes)
     return OfficialDocument(
-        title=template.title.format(period=data.period_zh),
-        body=tuple(body),
+        title=_title(template, data.period_zh),
+        body=tuple(Para(_numbered_text(p.text, numbers), p.style) for p in body),
         letterhead=template.letterhead,
         doc_number=template.doc_number,
         addressee=template.addressee,
         signature=template.signature,
         date_zh=template.date_zh,
         contacts=template.contacts,
-        annexes=tuple(table for _, table in annexes),
+        annexes=tuple(by_key[key] for key in sorted(numbers, key=numbers.__getitem__)),
     )

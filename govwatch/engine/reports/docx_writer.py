@@ -35,7 +35,9 @@ from govwatch.engine.reports.docx_style import (
     TITLE_FONT,
     WIDE_TABLE_COLUMNS,
     insert_in_order,
+    keep_line_end_punctuation,
     set_fonts,
+    set_language,
 )
 from govwatch.engine.reports.docx_tables import add_table
 from govwatch.engine.reports.tables import Table
@@ -84,6 +86,7 @@ def _paragraph(
     fmt.line_spacing = LINE_PITCH if size <= SIZE_3 else Pt(35)
     fmt.space_before = Pt(0)
     fmt.space_after = Pt(0)
+    keep_line_end_punctuation(paragraph._p.get_or_add_pPr())
     if indent:
         fmt.first_line_indent = Pt(size.pt * 2)  # 首行缩进二字
     run = paragraph.add_run(text)
@@ -117,6 +120,11 @@ def _page_setup(doc: DocxDocument) -> None:
         fonts = OxmlElement("w:rFonts")
         rpr.append(fonts)
     fonts.set(qn("w:eastAsia"), BODY_FONT)
+    set_language(rpr)
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:  # the blank document's defaults say en-US
+        for default_rpr in defaults.iter(qn("w:rPr")):
+            set_language(default_rpr)
     doc.settings.odd_and_even_pages_header_footer = True
     _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
     _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
@@ -227,7 +235,10 @@ def write_docx(document: OfficialDocument, path: Path, base: Path | None = None)
             _paragraph(doc, text, BODY_FONT, SIZE_3, indent=True)
     if document.signature:
         _paragraph(doc, "", BODY_FONT, SIZE_3)
-        _paragraph(doc, document.signature, BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        signature = _paragraph(
+            doc, document.signature, BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.RIGHT
+        )
+        signature.paragraph_format.keep_with_next = True  # 落款 and date on one page
     if document.date_zh:
         _paragraph(doc, document.date_zh, BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.RIGHT)
     for line in document.contacts:

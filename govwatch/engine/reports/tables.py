@@ -190,6 +190,19 @@ def problem_sites_table(records: Sequence[Record], title: str) -> Table:
     )
 
 
+def unjudged_table(records: Sequence[Record], title: str) -> Table:
+    """Sites and accounts that could not be judged, with the reason (never silently dropped)."""
+    rows = _numbered(
+        (text(r, "kind_zh"), text(r, "name"), text(r, "unit"), text(r, "reason")) for r in records
+    )
+    return Table(
+        "unjudged",
+        title,
+        ("序号", "类别", "名称", "主办（主管）单位", "无法判定的原因"),
+        tuple(rows),
+    )
+
+
 def opened_accounts_table(records: Sequence[Record], title: str = "不合格政务新媒体名单") -> Table:
     """004 附件1: unqualified accounts by opening entity and account type."""
     rows = _numbered(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -62,6 +63,9 @@ SEVERITIES: tuple[str, ...] = (INFO, WARNING, SERIOUS)
 SEVERITY_LABELS: dict[str, str] = {SERIOUS: "严重", WARNING: "警告", INFO: "提示"}
 
 CONTEXT_CHARS = 20
+# The excerpt a reader sees around a hit (the evidence viewer, the problem list item): wider
+# than the context above, which stays at 20 because the hit's fingerprint is built from it.
+EXCERPT_CHARS = 60
 
 
 def severity_rank(severity: str) -> int:
@@ -95,6 +99,10 @@ class TextHit:
     fingerprint: str = field(default="", compare=False)
     url: str = ""
     page_url: str = ""
+    # The excerpt either side of the hit (EXCERPT_CHARS each, line breaks flattened), kept
+    # apart from the hit so a page can mark the hit without searching for it again.
+    before: str = ""
+    after: str = ""
 
     def to_dict(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -106,7 +114,17 @@ class TextHit:
             data["url"] = self.url
         if self.page_url:
             data["page_url"] = self.page_url
+        if self.before or self.after:
+            data["before"] = self.before
+            data["after"] = self.after
         return data
+
+    def excerpt(self) -> tuple[str, str] | None:
+        """(before, after) around the hit: the stored excerpt, or for a hit stored before
+        excerpts existed, its narrower context split at the hit; None when neither says."""
+        if self.before or self.after:
+            return self.before, self.after
+        return split_context(self.context, self.text)
 
     @classmethod
     def from_stored(cls, data: Mapping[str, object], url: str = "") -> TextHit:
@@ -124,6 +142,8 @@ class TextHit:
             context=text("context"),
             url=text("url") or url,
             page_url=text("page_url"),
+            before=text("before"),
+            after=text("after"),
         )
 
 
@@ -133,6 +153,29 @@ def context_snippet(text: str, start: int, end: int, width: int = CONTEXT_CHARS)
     right = min(len(text), end + width)
     snippet = text[left:right]
     return " ".join(snippet.split())
+
+
+def _flat(text: str) -> str:
+    """Runs of whitespace as one space (a flattened line break still separates words)."""
+    return re.sub(r"\s+", " ", text)
+
+
+def excerpt_sides(text: str, start: int, end: int, width: int = EXCERPT_CHARS) -> tuple[str, str]:
+    """The `width` characters before and after text[start:end], whitespace flattened and the
+    outer ends trimmed; bounded whatever the text's length."""
+    before = _flat(text[max(0, start - width) : start]).lstrip()
+    after = _flat(text[end : end + width]).rstrip()
+    return before, after
+
+
+def split_context(context: str, matched: str) -> tuple[str, str] | None:
+    """A stored context (the hit with CONTEXT_CHARS either side) split at the hit: the
+    occurrence nearest where context_snippet put it, None when the hit is not in it."""
+    if not matched or matched not in context:
+        return None
+    starts = [m.start() for m in re.finditer(re.escape(matched), context)]
+    at = min(starts, key=lambda s: abs(s - CONTEXT_CHARS))
+    return context[:at], context[at + len(matched) :]
 
 
 def fingerprint(code: str, rule_id: str, matched: str, context: str) -> str:
@@ -166,6 +209,7 @@ def make_finding(
     """
     matched = text[start:end] if shown is None else shown
     context = context_snippet(context_text or text, start, end)
+    before, after = excerpt_sides(context_text or text, start, end)
     return TextHit(
         code=code,
         category=category,
@@ -179,4 +223,6 @@ def make_finding(
         source=source,
         message=message,
         fingerprint=fingerprint(code, rule_id, matched, context),
+        before=before,
+        after=after,
     )

@@ -2,7 +2,8 @@
 
 Candidates come from one exact pass: every one-character confusable misspelling (same or other
 tone, same toneless or fuzzy-pinyin reading, similar shape) of a frequent word is precomputed
-into an Aho-Corasick automaton (a string that is itself a word is never a candidate). A
+(typo_patterns.py; typo_cache.py keeps it on disk between processes; a string that is
+itself a word is never a candidate). A
 misspelling may stand for several words; each reading is scored and the best one kept. Hard
 rules first drop readings that published text explains otherwise (parallel wording, a
 character claimed by a word reaching outside the candidate, dates, enumerations 一是/二是,
@@ -34,9 +35,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import ahocorasick_rs
-
 from govwatch.engine.text.confusion import ConfusionSets, default_confusion, main_pinyin
+from govwatch.engine.text.typo_patterns import AUTOMATON_AFTER, PatternIndex
 
 LEXICONS = Path(__file__).with_name("lexicons")
 
@@ -75,6 +75,29 @@ class TypoConfig:
     # Bigram model: Dirichlet prior mass of the character distribution in P(b | a).
     smoothing: float = 1.0
     corpus: bool = True  # count the shipped running-text bigrams (char_bigrams.txt)
+    # Where the built model is kept between processes (typo_cache.py); None: built in memory
+    # on every start (seconds). The caller chooses the folder: the engine reads no settings.
+    cache_dir: Path | None = None
+    # Characters searched before the candidates' automaton is built (typo_patterns.py: bulk
+    # checks go fifty times faster after a 10-20 s build); None: never (a server).
+    automaton_after: int | None = AUTOMATON_AFTER
+
+
+# The fields that shape what `build_candidates` builds (the cache key names them all); the
+# others (threshold, repeat_ok ...) only act when a text is checked.
+BUILD_FIELDS = (
+    "min_word_freq",
+    "min_word_freq_3",
+    "min_word_freq_4",
+    "other_tone_min_freq",
+    "shape_max_len",
+    "toneless",
+    "fuzzy",
+    "common_chars",
+    "max_targets",
+    "edge_function_chars",
+    "corpus",
+)
 
 
 # Weights of the linear score (see the module docstring; refit them if the features change).
@@ -216,106 +239,119 @@ def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """What `build_candidates` precomputes for a detector (typo_cache.py saves it)."""
+
+    word_list: list[str]  # the words proposed as corrections, most frequent first
+    # Pattern i stands for targets[first[i]] .. targets[first[i + 1] - 1], each packed as
+    # word id * 4 + position of the wrong character.
+    first: array[int]
+    targets: array[int]
+    patterns: PatternIndex
+    char_weight: dict[str, int]  # a character's weight: the frequencies of its words
+
+
+def build_candidates(words: dict[str, int], conf: ConfusionSets, cfg: TypoConfig) -> Candidates:
+    """Every one-character confusable misspelling of a frequent word, with its targets."""
+    edge_chars = frozenset(cfg.edge_function_chars)
+    weight: Counter[str] = Counter()
+    for word, freq in words.items():
+        for ch in word:
+            weight[ch] += freq
+    allowed: frozenset[str] | None = None
+    if cfg.common_chars:
+        allowed = frozenset(ch for ch, _ in weight.most_common(cfg.common_chars))
+    min_freq = {2: cfg.min_word_freq, 3: cfg.min_word_freq_3, 4: cfg.min_word_freq_4}
+    chosen = [
+        (freq, word)
+        for word, freq in words.items()
+        if 2 <= len(word) <= 4 and freq >= min_freq[len(word)]
+    ]
+    # Most frequent words first: a misspelling keeps the first `max_targets` words it
+    # stands for. A target is packed as word id * 4 + position.
+    chosen.sort(key=lambda fw: -fw[0])
+    first: dict[str, int] = {}  # the common case: one target
+    more: dict[str, list[int]] = {}
+    limit = max(1, cfg.max_targets) - 1
+    candidates: dict[tuple[str, bool, bool], tuple[str, ...]] = {}  # set unions, done once
+    for word_id, (freq, word) in enumerate(chosen):
+        wide = len(word) <= cfg.shape_max_len
+        other_tone = wide and freq >= cfg.other_tone_min_freq
+        last = len(word) - 1
+        for pos, ch in enumerate(word):
+            subs = candidates.get((ch, other_tone, wide))
+            if subs is None:
+                found = conf.candidates(
+                    ch,
+                    other_tone=other_tone,
+                    toneless=cfg.toneless,
+                    shape=wide,
+                    fuzzy=cfg.fuzzy,
+                )
+                subs = candidates[ch, other_tone, wide] = tuple(
+                    found & allowed if allowed else found
+                )
+            head, tail = word[:pos], word[pos + 1 :]
+            packed = word_id * 4 + pos
+            edge = pos in (0, last)
+            for sub in subs:
+                variant = head + sub + tail
+                if variant in words or (edge and sub in edge_chars):
+                    continue  # a word; or read as the function word itself (处理|其)
+                if variant not in first:
+                    first[variant] = packed
+                elif limit:
+                    extra = more.setdefault(variant, [])
+                    if len(extra) < limit:
+                        extra.append(packed)
+    patterns, ordered = PatternIndex.build(first)
+    # Two and a half million patterns: their targets are kept as flat arrays instead of
+    # tuples (tens of MB less), in the index's order of the patterns.
+    starts = array("I", [0])
+    targets = array("I")
+    for variant in ordered:
+        targets.append(first[variant])
+        targets.extend(more.get(variant, ()))
+        starts.append(len(targets))
+    return Candidates([word for _freq, word in chosen], starts, targets, patterns, dict(weight))
+
+
 class TypoDetector:
     def __init__(
         self,
         model: TypoModel,
         confusion: ConfusionSets | None = None,
         config: TypoConfig | None = None,
+        candidates: Candidates | None = None,
     ) -> None:
+        """`candidates`: precomputed by `build_candidates` for this model, confusion sets and
+        config (typo_cache.py loads them from disk); built here when absent."""
         self.model = model
         self.config = config or TypoConfig()
-        cfg = self.config
         conf = confusion or default_confusion()
         self._conf = conf
-        words = model.words
-        self._log_total = math.log(sum(words.values()) or 1)
-        edge_chars = frozenset(cfg.edge_function_chars)
-        weight: Counter[str] = Counter()  # a character's weight: frequencies of its words
-        for word, freq in words.items():
-            for ch in word:
-                weight[ch] += freq
-        self._char_weight = weight
-        allowed: frozenset[str] | None = None
-        if cfg.common_chars:
-            allowed = frozenset(ch for ch, _ in weight.most_common(cfg.common_chars))
-        min_freq = {2: cfg.min_word_freq, 3: cfg.min_word_freq_3, 4: cfg.min_word_freq_4}
-        chosen = [
-            (freq, word)
-            for word, freq in words.items()
-            if 2 <= len(word) <= 4 and freq >= min_freq[len(word)]
-        ]
-        # Most frequent words first: a misspelling keeps the first `max_targets` words it
-        # stands for. A target is packed as word id * 4 + position.
-        chosen.sort(key=lambda fw: -fw[0])
-        self._word_list = [word for _freq, word in chosen]
-        first: dict[str, int] = {}  # the common case: one target
-        more: dict[str, list[int]] = {}
-        limit = max(1, cfg.max_targets) - 1
-        candidates: dict[tuple[str, bool, bool], tuple[str, ...]] = {}  # set unions, done once
-        for word_id, (freq, word) in enumerate(chosen):
-            wide = len(word) <= cfg.shape_max_len
-            other_tone = wide and freq >= cfg.other_tone_min_freq
-            last = len(word) - 1
-            for pos, ch in enumerate(word):
-                subs = candidates.get((ch, other_tone, wide))
-                if subs is None:
-                    found = conf.candidates(
-                        ch,
-                        other_tone=other_tone,
-                        toneless=cfg.toneless,
-                        shape=wide,
-                        fuzzy=cfg.fuzzy,
-                    )
-                    subs = candidates[ch, other_tone, wide] = tuple(
-                        found & allowed if allowed else found
-                    )
-                head, tail = word[:pos], word[pos + 1 :]
-                packed = word_id * 4 + pos
-                edge = pos in (0, last)
-                for sub in subs:
-                    variant = head + sub + tail
-                    if variant in words or (edge and sub in edge_chars):
-                        continue  # a word; or read as the function word itself (处理|其)
-                    if variant not in first:
-                        first[variant] = packed
-                    elif limit:
-                        extra = more.setdefault(variant, [])
-                        if len(extra) < limit:
-                            extra.append(packed)
-        patterns = list(first)
-        # A million patterns: their targets are kept as flat arrays instead of tuples (tens
-        # of MB less); pattern i stands for targets _first[i] .. _first[i + 1] - 1.
-        self._first = array("I", [0])
-        self._targets = array("I")
-        for variant in patterns:
-            self._targets.append(first[variant])
-            self._targets.extend(more.get(variant, ()))
-            self._first.append(len(self._targets))
-        self._pattern_count = len(patterns)
-        del first, more
+        self._log_total = math.log(sum(model.words.values()) or 1)
+        if candidates is None:
+            candidates = build_candidates(model.words, conf, self.config)
+        self.candidates = candidates
+        self._char_weight = candidates.char_weight
+        self._word_list = candidates.word_list
+        self._first = candidates.first
+        self._targets = candidates.targets
+        self._patterns = candidates.patterns
+        self._pattern_count = candidates.patterns.count
         # The context-free part of the score depends on the reading alone: computed lazily,
         # once per pattern (doing it here for a million patterns would double the build time).
         self._viable: dict[int, tuple[tuple[str, int, float], ...]] = {}
         self._refresh()
-        self._ac = (
-            # Contiguous NFA: half the build time of the default DFA for ~1 M patterns, and
-            # as fast to search.
-            ahocorasick_rs.AhoCorasick(
-                patterns,
-                matchkind=ahocorasick_rs.MatchKind.Standard,
-                implementation=ahocorasick_rs.Implementation.ContiguousNFA,
-            )
-            if patterns
-            else None
-        )
 
     @property
     def pattern_count(self) -> int:
         return self._pattern_count
 
     def detect(self, text: str) -> list[TypoHit]:
-        if self._ac is None:
+        if not self._pattern_count:
             return []
         hits: dict[int, TypoHit] = {}
         repeated: dict[str, bool] = {}
@@ -325,7 +361,7 @@ class TypoDetector:
         viable = self._viable
         # Cheapest tests first: the cached context-free score of the pattern's readings, then
         # the bigram gain (four lookups), the known words around the character, the rules.
-        for index, start, end in self._ac.find_matches_as_indexes(text, overlapping=True):
+        for index, start, end in self._patterns.find(text, cfg.automaton_after):
             readings = viable.get(index)
             if readings is None:
                 readings = viable[index] = self._readings(index, text[start:end])
@@ -356,12 +392,12 @@ class TypoDetector:
         """Every reading `detect` weighs, before the threshold (the hard rules applied), with
         its features; the hit's gain is the score under WEIGHTS. For refitting the weights
         (bench/text_fit_weights.py), not for checking: it skips detect's shortcuts."""
-        if self._ac is None:
+        if not self._pattern_count:
             return []
         w = WEIGHTS
         out: list[tuple[TypoHit, dict[str, float]]] = []
         repeated: dict[str, bool] = {}
-        for index, start, end in self._ac.find_matches_as_indexes(text, overlapping=True):
+        for index, start, end in self._patterns.find(text, self.config.automaton_after):
             span = text[start:end]
             if span not in repeated:
                 repeated[span] = text.count(span) >= self.config.repeat_ok
@@ -645,8 +681,18 @@ def _parallel(text: str, p: int) -> bool:
     return p >= 2 and p + 1 < len(text) and text[p - 2] == text[p + 1]
 
 
-def default_detector(config: TypoConfig | None = None) -> TypoDetector:
-    config = config or TypoConfig()
+def default_model(config: TypoConfig) -> TypoModel:
+    """The model over the shipped lexicons."""
     corpus = load_corpus_bigrams() if config.corpus else None
-    model = TypoModel.from_words(load_word_freq(), corpus, load_proper_names())
-    return TypoDetector(model, default_confusion(), config)
+    return TypoModel.from_words(load_word_freq(), corpus, load_proper_names())
+
+
+def default_detector(config: TypoConfig | None = None) -> TypoDetector:
+    """The detector over the shipped lexicons; with `config.cache_dir`, loaded from (or
+    built into) the disk cache, once per process (typo_cache.py)."""
+    config = config or TypoConfig()
+    if config.cache_dir is not None:
+        from govwatch.engine.text.typo_cache import cached_detector
+
+        return cached_detector(config)
+    return TypoDetector(default_model(config), default_confusion(), config)

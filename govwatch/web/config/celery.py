@@ -13,4 +13,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govwatch.web.config.settings")
 
 app = Celery("govwatch")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["govwatch.web.scans", "govwatch.web.monitoring"])
+app.autodiscover_tasks(["govwatch.web.scans", "govwatch.web.monitoring", "govwatch.web.operations"])

@@ -129,7 +129,10 @@ INSTALLED_APPS = [
     "govwatch.web.users",
     "govwatch.web.tickets",
     "govwatch.web.alerts",
+    "govwatch.web.dashboard",
+    "govwatch.web.proofreading",
     "govwatch.web.workspace",
+    "govwatch.web.operations",
 ]
 # The workspace's own login page (not the admin's); after it, / sends each role to its side.
 LOGIN_URL = "/login/"
@@ -314,8 +317,17 @@ GOVWATCH_ALLOW_HOSTS = _list("GOVWATCH_ALLOW_HOSTS", "")
 GOVWATCH_RESOLVE = _list("GOVWATCH_RESOLVE", "")
 # Where resumable crawl state is kept (one file per site, kept across scans).
 GOVWATCH_CRAWL_STATE_DIR = DATA_DIR / "crawl-state"
+# Built text-check models (the typo layer), keyed by their lexicons' hash; safe to delete.
+GOVWATCH_TEXT_CACHE_DIR = Path(env.get("GOVWATCH_TEXT_CACHE_DIR") or DATA_DIR / "cache")
 # Indicator profile used by scan and inspect when none is given.
 GOVWATCH_PROFILE = env.get("GOVWATCH_PROFILE", "cn-national-2019")
+# The bulletin's issuer (发文机关, also the signature), 文号 (机关代字 and pattern such as
+# "{abbr}〔{year}〕{n}号"), contact line and the office's template (empty: the shipped one).
+GOVWATCH_BULLETIN_ISSUER = env.get("GOVWATCH_BULLETIN_ISSUER", "").strip()
+GOVWATCH_BULLETIN_DOC_ABBR = env.get("GOVWATCH_BULLETIN_DOC_ABBR", "").strip()
+GOVWATCH_BULLETIN_DOC_NUMBER = env.get("GOVWATCH_BULLETIN_DOC_NUMBER", "").strip()
+GOVWATCH_BULLETIN_CONTACT = env.get("GOVWATCH_BULLETIN_CONTACT", "").strip()
+GOVWATCH_BULLETIN_TEMPLATE = env.get("GOVWATCH_BULLETIN_TEMPLATE", "").strip()
 
 # The watch (`govwatch run`, `govwatch scheduler`): worker processes of the embedded run
 # (default one per core), probes in flight in one probe round, days of raw probes kept

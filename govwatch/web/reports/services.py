@@ -18,16 +18,19 @@ from govwatch.engine.reports.bulletin import (
     BulletinData,
     PreviousPeriod,
     RecurringProblem,
+    SiteProblem,
     WordingExample,
     compose,
-    load_template,
 )
+from govwatch.engine.reports.bulletin_issue import BulletinSettingsError
 from govwatch.engine.reports.docx_writer import write_docx
 from govwatch.engine.reports.pdf import docx_to_pdf
 from govwatch.engine.reports.xlsx_writer import write_xlsx
 from govwatch.web.inspections.models import Inspection, InspectionFinding, InspectionResult
 from govwatch.web.inspections.selectors import inspection_lists
 from govwatch.web.interaction.services import consultation_summary
+from govwatch.web.newmedia.models import Post
+from govwatch.web.reports.issue import IssueOptions, bulletin_issue_resolve
 from govwatch.web.tickets.models import ProblemItem
 from govwatch.web.tickets.selectors import (
     previous_period_rectification,
@@ -36,6 +39,7 @@ from govwatch.web.tickets.selectors import (
 )
 
 PROBLEM_SEVERITIES = ("veto", "deduction", "warning")
+ATTACHMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".txt")
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,9 @@ class BulletinFiles:
     xlsx: Path
     pdf: Path | None
     pdf_message: str
+    # What the office should know: a deadline counted Monday to Friday, a derived issuer,
+    # no 文号 or contact set, a PDF without the Chinese serif font.
+    notes: tuple[str, ...] = ()
 
 
 def period_zh(inspection: Inspection) -> str:
@@ -81,10 +88,8 @@ def _site_rows(
         wheres: list[str] = []
         labels: list[str] = []
         for finding in _counting(result, severities):
-            if finding.target_kind == "column":
-                wheres.append(str(finding.evidence.get("column") or finding.target_id))
-            elif finding.target_kind == "home_page" or finding.evidence.get("on_home_page"):
-                wheres.append("首页")
+            if where := _where(finding):
+                wheres.append(where)
             labels.append(_problem_label(finding))
         if labels:
             rows.append(
@@ -95,6 +100,47 @@ def _site_rows(
                     "problem_type": "、".join(dict.fromkeys(labels)),
                 }
             )
+    return rows
+
+
+def _where(finding: InspectionFinding) -> str:
+    """The column a site finding is in, 首页, or "" for the site as a whole."""
+    if finding.target_kind == "column":
+        return str(finding.evidence.get("column") or finding.target_id)
+    if finding.target_kind == "home_page" or finding.evidence.get("on_home_page"):
+        return "首页"
+    return ""
+
+
+def _site_problems(results: list[InspectionResult]) -> list[SiteProblem]:
+    """Each problem of each listed site where it was found, for the wording of 存在问题."""
+    return [
+        SiteProblem(result.site.name, _problem_label(finding), _where(finding))
+        for result in results
+        if result.site is not None
+        for finding in _counting(result, PROBLEM_SEVERITIES)
+    ]
+
+
+def _unjudged(inspection: Inspection) -> list[dict[str, str]]:
+    """Targets the inspection could not judge, with its reason, sites first."""
+    rows = []
+    results = inspection.results.filter(verdict="unknown").select_related(
+        "site__operating_unit", "account__opening_unit", "account__supervising_unit"
+    )
+    for result in results.order_by("site__site_code", "account__name"):
+        if result.site is not None:
+            kind, name, unit = "政府网站", result.site.name, result.site.operating_unit.name
+        elif result.account is not None:
+            account = result.account
+            kind = "政务新媒体"
+            name = f"{account.name}（{account.get_platform_display()}）"
+            unit = (account.supervising_unit or account.opening_unit).name
+        else:
+            continue
+        reason = result.reason or "本期没有可用的监测数据"
+        rows.append({"kind_zh": kind, "name": name, "unit": unit, "reason": reason})
+    rows.sort(key=lambda r: r["kind_zh"] != "政府网站")
     return rows
 
 
@@ -120,26 +166,63 @@ def _account_rows(
     return rows
 
 
+def _article(result: InspectionResult, url: str) -> tuple[str, str]:
+    """(title, column) of the page or post at URL, from the scan's column lists or the posts."""
+    if not url:
+        return "", ""
+    if result.account is not None:
+        post = Post.objects.filter(account=result.account, url=url).only("title").first()
+        return (post.title.strip() if post else ""), ""
+    if result.scan is None:
+        return "", ""
+    for column in result.scan.columns.all():
+        for item in column.items:
+            if len(item) >= 2 and item[1] == url:
+                return str(item[0] or "").strip(), column.name
+    if result.site is not None and url.rstrip("/") == result.site.home_url.rstrip("/"):
+        return "", "首页"
+    return "", ""
+
+
 def _wording_examples(results: list[InspectionResult]) -> list[WordingExample]:
-    """The serious wrong expressions (TXT001) quoted with their correction."""
+    """The serious wrong expressions (TXT001) quoted with their correction, naming the article
+    and the column (or the account) that carry them."""
     examples = []
     for result in results:
         for finding in _counting(result, PROBLEM_SEVERITIES):
             if finding.code != "TXT001":
                 continue
-            unit = result.site.operating_unit.name if result.site else ""
-            where = f"“{result.site.name}”网站" if result.site else ""
+            url = str(finding.evidence.get("url", ""))
+            title, column = _article(result, url)
+            name = url.rsplit("/", 1)[-1]
+            attachment = name if name.lower().endswith(ATTACHMENT_SUFFIXES) else ""
+            wrong = str(finding.evidence.get("text", ""))
+            correct = str(finding.evidence.get("suggestion", ""))
             if result.account is not None:
-                unit = result.account.opening_unit.name
-                where = f"{result.account.get_platform_display()}“{result.account.name}”"
-            examples.append(
-                WordingExample(
-                    unit=unit,
-                    where=where,
-                    wrong=str(finding.evidence.get("text", "")),
-                    correct=str(finding.evidence.get("suggestion", "")),
+                account = result.account
+                example = WordingExample(
+                    unit=(account.supervising_unit or account.opening_unit).name,
+                    where="",
+                    wrong=wrong,
+                    correct=correct,
+                    article=title,
+                    account=account.name,
+                    platform=account.get_platform_display(),
                 )
-            )
+            elif result.site is not None:
+                example = WordingExample(
+                    unit=result.site.operating_unit.name,
+                    where="",
+                    wrong=wrong,
+                    correct=correct,
+                    article=title,
+                    column=column,
+                    site=result.site.name,
+                    attachment=attachment,
+                )
+            else:
+                continue
+            examples.append(example)
     return examples
 
 
@@ -203,6 +286,10 @@ def bulletin_data(inspection: Inspection) -> BulletinData:
         interaction_order=tuple(BUCKET_LABELS_ZH[b] for b in summary.profile.bucket_order),
         on_time_categories=tuple(BUCKET_LABELS_ZH[b] for b in summary.profile.on_time_buckets),
         wording_examples=_wording_examples(list(lists.unqualified) + list(lists.with_problems)),
+        site_problems=_site_problems(
+            of(lists.unqualified, "site") + of(lists.with_problems, "site")
+        ),
+        unjudged=_unjudged(inspection),
         # 问题清单办理情况 from the period's problem lists (none sent: no paragraph, no annex).
         tickets=problem_completion_rows(inspection),
         previous_period=_previous_period(inspection),
@@ -222,17 +309,32 @@ def bulletin_write(
     template: Path | None = None,
     doc_number: str | None = None,
     pdf: bool = True,
+    issue_date: date | None = None,
+    deadline: date | None = None,
+    issuer: str | None = None,
+    contact: str | None = None,
+    doc_seq: int | None = None,
 ) -> BulletinFiles:
     """Write 通报.docx, 附件.xlsx and (when LibreOffice is installed) 通报.pdf into OUT.
 
-    The files appear together or not at all, and a pdf of an earlier run that this run did
-    not remake is removed, so they never disagree.
+    The issue's parts come from the arguments, the template, the GOVWATCH_BULLETIN_*
+    settings, then the registry (web/reports/issue.py); what none gives raises
+    BulletinSettingsError (a Chinese message naming the setting) before anything is written.
+    The deadline is ISSUE_DATE (default today) plus the template's working days unless
+    DEADLINE is given. The files appear together or not at all, and a pdf of an earlier run
+    that this run did not remake is removed, so they never disagree.
     """
-    changes = {"date_zh": f"{date.today():%Y年%-m月%-d日}"}
-    if doc_number:
-        changes["doc_number"] = doc_number
-    loaded = load_template(template, **changes) if template else load_template(**changes)
-    document = compose(bulletin_data(inspection), loaded)
+    options = IssueOptions(
+        template=template,
+        doc_number=doc_number,
+        doc_seq=doc_seq,
+        issue_date=issue_date,
+        deadline=deadline,
+        issuer=issuer,
+        contact=contact,
+    )
+    resolved = bulletin_issue_resolve(inspection, options)
+    document = compose(bulletin_data(inspection), resolved.template)
     stem = f"通报-{inspection.period}"
     docx, xlsx, pdf_path = out / f"{stem}.docx", out / f"{stem}-附件.xlsx", out / f"{stem}.pdf"
     out.mkdir(parents=True, exist_ok=True)
@@ -240,6 +342,11 @@ def bulletin_write(
         write_docx(document, docx_temp)
         write_xlsx(document.annexes, xlsx_temp, empty_note=NO_ANNEX_ZH)
         result = docx_to_pdf(docx_temp, out, name=pdf_temp.name) if pdf else None
+    notes = resolved.notes
     if result is None:
-        return BulletinFiles(docx, xlsx, None, "未要求生成 PDF")
-    return BulletinFiles(docx, xlsx, pdf_path if result.ok else None, result.message_zh)
+        return BulletinFiles(docx, xlsx, None, "未要求生成 PDF", notes)
+    notes += result.warnings_zh
+    return BulletinFiles(docx, xlsx, pdf_path if result.ok else None, result.message_zh, notes)
+
+
+__all__ = ["BulletinFiles", "BulletinSettingsError", "bulletin_data", "bulletin_write", "period_zh"]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from govwatch.engine.reports import disclosure, schemas, tables
-from govwatch.engine.reports.bulletin import BulletinData, WordingExample, compose, load_template
+from govwatch.engine.reports.bulletin import BulletinData, WordingExample, compose
 from govwatch.engine.reports.docx_writer import OfficialDocument
 from govwatch.engine.reports.submission import submission_table
 
+from .issued import office_template
 from .seeds import records
 from .test_submission import seed_scores
 
@@ -40,7 +41,7 @@ def sample_document() -> OfficialDocument:
         column_counts=records("000_a5_app_columns.csv", schemas.APP_COLUMNS),
         extra_annexes=(submission_table(seed_scores(), "2024年5—6月份信息报送采用情况统计表"),),
     )
-    return compose(data, load_template(doc_number="×政办秘〔2024〕8号"))
+    return compose(data, office_template())
 
 
 def write_sample(out: Path) -> Path:

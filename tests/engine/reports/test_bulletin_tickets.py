@@ -8,13 +8,14 @@ from govwatch.engine.reports.bulletin import (
     PreviousPeriod,
     RecurringProblem,
     compose,
-    load_template,
 )
 from govwatch.engine.reports.docx_writer import Para
 
+from .issued import office_template
+
 
 def paragraphs(data: BulletinData) -> list[Para]:
-    document = compose(data, load_template(doc_number="×〔2024〕1号"))
+    document = compose(data, office_template())
     return [p for p in document.body if isinstance(p, Para)]
 
 
@@ -68,7 +69,7 @@ def test_problems_sent_again_are_named_once_per_target_with_their_count() -> Non
         "经多次通报依然未整改。"
     ) in text
     # A problem to rectify: the requirement to report the rectification follows.
-    assert "被通报单位要于" in text
+    assert "被通报单位要高度重视、立行立改，于2024年3月8日前将整改情况书面报送" in text
     assert "经多次通报" not in body(data())
 
 

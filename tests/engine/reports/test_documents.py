@@ -16,6 +16,7 @@ from govwatch.engine.reports.pdf import NOT_INSTALLED_ZH, docx_to_pdf, find_conv
 from govwatch.engine.reports.tables import Table, format_cell, heading_levels
 from govwatch.engine.reports.xlsx_writer import write_xlsx
 
+from .issued import office_template
 from .sample_bulletin import all_seed_tables, sample_document, write_sample
 
 
@@ -105,9 +106,10 @@ def test_bulletin_text_is_generated_from_the_data(tmp_path: Path) -> None:
     assert "共检查政府网站43个，合格43个，不合格0个，合格率为100.00%" in text
     # Buckets with their counts, and the on-time rate (1 + 5 working days: 38 of 43).
     assert "1个工作日内答复34家，5个工作日内答复4家，大于5个工作日回复1家，未回复4家" in text
-    assert "按期答复率为88.37%（详见附件4）" in text
+    assert "按期答复率为88.37%（详见附件3）" in text
     assert "转办的问题清单404个，其中已办结403个，办结率为99.75%" in text
-    assert "市公安局主管的抖音“开封市反诈骗中心”监测时间点前两周内无更新" in text
+    assert "市公安局“开封市反诈骗中心”抖音监测时间点前两周内无更新" in text  # 004's wording
+    assert "“开封市统计局”网“统计数据”栏目长期未更新（详见附件6）" in text
     assert "将“国务院办公厅”错写为“国务院办公室”" in text
     assert (
         "市工业和信息化局、市粮食和储备局、市公安局、市生态环境局、市乡村振兴局未在规定时间内"
@@ -117,10 +119,16 @@ def test_bulletin_text_is_generated_from_the_data(tmp_path: Path) -> None:
     headings = [p.text for p in document.body if isinstance(p, Para) and p.style == "heading1"]
     assert headings == ["一、总体情况", "二、存在问题", "三、下一步工作要求"]
     assert document.title.endswith("关于2024年第一季度政府网站和政务新媒体检查情况的通报")
-    assert [a.title for a in document.annexes][:3] == [
+    # Annexes numbered in the order the text first cites them; the uncited extra last.
+    assert [a.title for a in document.annexes] == [
         "2024年第一季度不合格的政务新媒体",
-        "2024年第一季度存在问题的政务新媒体",
+        "2024年第一季度优秀的政务新媒体",
+        "2024年第一季度政府网站互动回应检查情况",
+        "2024年第一季度问题清单办理情况统计表",
+        "2024年第一季度栏目信息发布统计表",
         "2024年第一季度存在问题的政府网站",
+        "2024年第一季度存在问题的政务新媒体",
+        "2024年5—6月份信息报送采用情况统计表",
     ]
 
 
@@ -213,7 +221,7 @@ def test_account_problems_other_than_updates_get_a_neutral_heading() -> None:
         data = BulletinData(
             "2024年第三季度", sites_checked=0, accounts_checked=2, problem_accounts=rows
         )
-        document = compose(data, load_template(doc_number="×〔2024〕1号"))
+        document = compose(data, office_template())
         return "\n".join(p.text for p in document.body if isinstance(p, Para))
 
     assert "政务新媒体更新不及时。" in problems_text(["一周未更新两次", "监测时间点前两周内无更新"])

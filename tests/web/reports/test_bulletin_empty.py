@@ -34,7 +34,8 @@ def test_quarter_with_nothing_to_report(tmp_path: Path, capsys: pytest.CaptureFi
         InspectionResult.objects.create(inspection=inspection, account=account, verdict="qualified")
     out = tmp_path / "out"
 
-    assert main(["report", "bulletin", "--period", "2024Q2", "--out", str(out), "--no-pdf"]) == 0
+    args = ["report", "bulletin", "--period", "2024Q2", "--out", str(out), "--no-pdf"]
+    assert main([*args, "--issuer", "格尔木市人民政府办公室"]) == 0
 
     assert sorted(p.name for p in out.iterdir()) == ["通报-2024Q2-附件.xlsx", "通报-2024Q2.docx"]
     text = "\n".join(p.text for p in docx.Document(str(out / "通报-2024Q2.docx")).paragraphs)

@@ -11,7 +11,7 @@ from tests.web.workspace.conftest import World, messages_of
 
 
 def test_work_home_counts_in_scope(world: World) -> None:
-    html = world.client("sup").get("/supervise/").content.decode()
+    html = world.client("sup").get("/supervise/inspections/").content.decode()
     assert f'href="/supervise/inspections/{world.inspection.pk}/"' in html
     row = re.search(r"2024Q2</a>.*?</tr>", html, re.S)
     assert row is not None

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from govwatch.engine.checks.base import Indicator, make_finding
 from govwatch.engine.checks.inputs import AccountObservation, CheckContext, SiteObservation
-from govwatch.engine.findings import Finding, Severity
+from govwatch.engine.findings import EvidenceValue, Finding, Severity
 
 CODE = "TXT001"
 SLUG = "serious-expression-error"
@@ -55,6 +55,18 @@ def check(
             continue
         seen.add((hit.text, hit.url))
         suggestion = f"，应为「{hit.suggestion}」" if hit.suggestion else ""
+        evidence: dict[str, EvidenceValue] = {
+            "rule": hit.code,
+            "text": hit.text,
+            "suggestion": hit.suggestion,
+            "url": hit.url,
+        }
+        if hit.page_url:
+            evidence["page_url"] = hit.page_url  # the page linking the attachment
+        sides = hit.excerpt()
+        if sides is not None:
+            # What the reader sees around the error; bounded by the content checks.
+            evidence["excerpt"] = {"before": sides[0], "after": sides[1]}
         findings.append(
             make_finding(
                 CODE,
@@ -63,12 +75,7 @@ def check(
                 target_id=hit.url,
                 severity=level,
                 message_zh=f"严重表述错误：「{hit.text}」{suggestion}",
-                evidence={
-                    "rule": hit.code,
-                    "text": hit.text,
-                    "suggestion": hit.suggestion,
-                    "url": hit.url,
-                },
+                evidence=evidence,
             )
         )
     return findings

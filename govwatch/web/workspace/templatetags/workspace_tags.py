@@ -9,6 +9,7 @@ from pathlib import PurePath
 from typing import Any
 
 from django import template
+from django.http import QueryDict
 
 from govwatch.engine.labels import (
     ACCOUNT_PLATFORM_ZH,
@@ -78,6 +79,27 @@ EVIDENCE_ZH = {
     "open": "未办结",
     "test_id": "测试编号",
     "bucket": "答复分档",
+    "stale_columns": "未更新栏目",
+    "stale_count": "未更新栏目数",
+    "blank_columns": "空白栏目",
+    "blank_count": "空白栏目数",
+    "unknown_columns": "无法获取的栏目",
+}
+# Evidence keys shown in a form of their own rather than as a row (the excerpt is drawn
+# around the hit, see evidence_excerpt).
+EVIDENCE_SHOWN_APART = frozenset({"excerpt"})
+# A scan's statistics (engine.crawl.models.ScanStats) as a reader says them, in this order.
+SCAN_STATS_ZH = {
+    "pages_fetched": "抓取页面",
+    "pages_parsed": "解析页面",
+    "pages_not_modified": "未修改（304）",
+    "pages_unchanged": "内容未变化",
+    "pages_resumed": "续扫沿用",
+    "requests": "请求",
+    "links_checked": "检查链接",
+    "external_checked": "其中外部链接",
+    "attachments_text_checked": "检查附件文本",
+    "trap_skipped": "跳过重复陷阱链接",
 }
 # Evidence values that are codes, by key: shown in the words of the engine's label tables.
 EVIDENCE_VALUES_ZH: dict[str, dict[str, str]] = {
@@ -91,6 +113,8 @@ EVIDENCE_VALUES_ZH: dict[str, dict[str, str]] = {
 MAX_EVIDENCE_KEYS = 12
 MAX_LIST_VALUES = 10
 MAX_TEXT = 300
+# An excerpt side longer than this is cut (the engine keeps 60; old or foreign rows may not).
+MAX_EXCERPT_SIDE = 120
 
 
 @register.simple_tag(takes_context=True)
@@ -168,7 +192,8 @@ def evidence_rows(evidence: Any) -> list[dict[str, Any]]:
     if not isinstance(evidence, dict):
         return [{"label": "证据", "parts": [_part(evidence)]}] if evidence else []
     rows = []
-    for key, value in list(evidence.items())[:MAX_EVIDENCE_KEYS]:
+    shown = [(k, v) for k, v in evidence.items() if k not in EVIDENCE_SHOWN_APART]
+    for key, value in shown[:MAX_EVIDENCE_KEYS]:
         values = value if isinstance(value, list) else [value]
         words = EVIDENCE_VALUES_ZH.get(key, {})
         parts = [
@@ -185,3 +210,57 @@ def profile_name(profile: str) -> str:
     """An inspection's profile as its name: a profile file is kept by its absolute path
     (so it reloads from anywhere), which is the server's business, not the reader's."""
     return PurePath(profile).stem if profile.endswith((".yaml", ".yml")) else profile
+
+
+@register.filter
+def evidence_excerpt(evidence: Any) -> dict[str, Any] | None:
+    """The text around a content hit as {before, hit, after, cut_before, cut_after}, for a
+    page to draw with the hit marked; None when the evidence keeps no excerpt. The parts are
+    plain strings: the template escapes them like any other text."""
+    if not isinstance(evidence, dict):
+        return None
+    sides, hit = evidence.get("excerpt"), evidence.get("text")
+    if not isinstance(sides, dict) or not isinstance(hit, str) or not hit:
+        return None
+    before, after = sides.get("before", ""), sides.get("after", "")
+    if not isinstance(before, str) or not isinstance(after, str):
+        return None
+    return excerpt_parts(before, hit, after)
+
+
+def excerpt_parts(before: str, hit: str, after: str) -> dict[str, Any]:
+    """The parts an excerpt is drawn from, each side bounded."""
+    return {
+        "before": before[-MAX_EXCERPT_SIDE:],
+        "hit": hit[:MAX_TEXT],
+        "after": after[:MAX_EXCERPT_SIDE],
+        "cut_before": bool(before),
+        "cut_after": bool(after),
+    }
+
+
+@register.filter
+def scan_stats_zh(stats: Any) -> list[str]:
+    """A scan's statistics as short Chinese phrases (抓取页面 12, 耗时 3.4 秒); counts of
+    zero are left out, keys this page does not know are shown as stored."""
+    if not isinstance(stats, dict):
+        return []
+    phrases = [f"{label} {stats[key]}" for key, label in SCAN_STATS_ZH.items() if stats.get(key)]
+    elapsed = stats.get("elapsed")
+    if isinstance(elapsed, int | float) and elapsed > 0:
+        phrases.append(f"耗时 {elapsed:.1f} 秒")
+    if stats.get("state_reset"):
+        phrases.append(f"续扫状态已重置：{stats['state_reset']}")
+    known = {*SCAN_STATS_ZH, "elapsed", "state_reset"}
+    phrases += [f"{key} {value}" for key, value in stats.items() if key not in known and value]
+    return phrases
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context: dict[str, Any], param: str, number: int) -> str:
+    """The current query string with PARAM set to NUMBER (the other filters and tables'
+    pages kept): a page with several paginated tables pages each on its own."""
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    query[param] = str(number)
+    return "?" + query.urlencode()

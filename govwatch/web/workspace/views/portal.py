@@ -32,6 +32,8 @@ from govwatch.web.users.selectors import (
     problem_items_visible,
     problem_lists_visible,
 )
+from govwatch.web.workspace.exports import wants_xlsx
+from govwatch.web.workspace.views import list_exports as exports
 from govwatch.web.workspace.views.access import paginate, portal_action, portal_page
 from govwatch.web.workspace.views.lists import (
     item_action,
@@ -47,7 +49,10 @@ TOO_BIG = f"文件超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB 上限"
 @portal_page
 def portal_home(request: HttpRequest, scope: Scope) -> HttpResponse:
     lists = lists_with_counts(problem_lists_visible(scope).select_related("inspection"))
-    page = paginate(request, lists.order_by("-sent_at", "pk"))
+    lists = lists.order_by("-sent_at", "pk")
+    if wants_xlsx(request):
+        return exports.lists_export(lists, with_unit=False)
+    page = paginate(request, lists)
     by_state: dict[int, list[tuple[str, int]]] = {}
     counted = (
         ProblemItem.objects.filter(problem_list__in=[pl.pk for pl in page])
@@ -65,7 +70,12 @@ def portal_home(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 @portal_page
 def portal_list(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
-    problem_list = get_visible(problem_lists_visible(scope).select_related("inspection"), pk=pk)
+    problem_list = get_visible(
+        problem_lists_visible(scope).select_related("inspection", "unit"), pk=pk
+    )
+    if wants_xlsx(request):
+        # A download is not a signature: only opening the page signs for the list.
+        return exports.items_export(problem_list, list_context(problem_list)["items"])
     # Opening the list is signing for it (签收): once, and again only for items a later
     # sending added to it.
     if problem_list.received_at is None or problem_list.items.filter(state="sent").exists():

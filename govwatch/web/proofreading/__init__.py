@@ -1,0 +1,1 @@
+"""稿件校对: drafts checked before publishing, and each unit's allow-list of dismissed words."""
