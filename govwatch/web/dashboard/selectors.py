@@ -256,8 +256,14 @@ def _trend(subtree: frozenset[int] | None, inspections: list[Inspection]) -> lis
         .values("inspection")
         .annotate(**{key: Sum(key) for key in VERDICT_FIELDS})
     }
-    trend = []
+    # One point per period: the newest inspection of it (a period inspected again, or
+    # once for all and once for a region, is not two quarters).
+    newest: dict[str, Inspection] = {}
     for inspection in sorted(inspections, key=lambda i: (i.period_end, i.created_at)):
+        if inspection.pk in sums:
+            newest[inspection.period] = inspection
+    trend = []
+    for inspection in sorted(newest.values(), key=lambda i: i.period_end):
         counts = sums.get(inspection.pk)
         if counts is None:
             continue

@@ -29,6 +29,7 @@ from govwatch.engine.periods import quarter_label
 from govwatch.web.alerts.services import alerts_deliver, alerts_digest
 from govwatch.web.config.engine import fetch_config
 from govwatch.web.inspections.models import Inspection
+from govwatch.web.dashboard.services import dashboard_refresh
 from govwatch.web.inspections.services import inspection_run
 from govwatch.web.monitoring.models import Schedule
 from govwatch.web.monitoring.services import (
@@ -271,6 +272,14 @@ def job_deadlines(day: str, **_: object) -> str:
     )
 
 
+def job_dashboard(**_: object) -> str:
+    """The overview's per-unit figures (web/dashboard), off every request."""
+    stats = dashboard_refresh()
+    return (
+        f"总览统计：{stats.units} 个单位，{stats.inspections} 次检查，用时 {stats.seconds:.1f} 秒"
+    )
+
+
 JOBS: dict[str, Callable[..., str]] = {
     "probe_round": job_probe_round,
     "site_scan": job_site_scan,
@@ -280,6 +289,7 @@ JOBS: dict[str, Callable[..., str]] = {
     "inspection_draft": job_inspection_draft,
     "alerts": job_alerts,
     "deadlines": job_deadlines,
+    "dashboard": job_dashboard,
 }
 
 

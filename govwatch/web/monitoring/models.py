@@ -18,6 +18,7 @@ JOB_KINDS = [
     ("inspection_draft", "季度检查初稿"),
     ("alerts", "提醒发送"),
     ("deadlines", "整改期限检查、自动复查补跑与每日提醒汇总"),
+    ("dashboard", "总览统计刷新"),
 ]
 JOB_KINDS_ZH = dict(JOB_KINDS)
 SITE_KINDS = frozenset({"probe", "freshness", "crawl"})

@@ -34,7 +34,16 @@ from govwatch.web.monitoring.services import schedule_finish
 log = logging.getLogger(__name__)
 LOST_RETRIES = 3
 FAST_JOBS = frozenset(
-    {"probe_round", "feeds", "warnings", "rollup", "inspection_draft", "alerts", "deadlines"}
+    {
+        "probe_round",
+        "feeds",
+        "warnings",
+        "rollup",
+        "inspection_draft",
+        "alerts",
+        "deadlines",
+        "dashboard",
+    }
 )
 # "__main__" makes the fork server run the command's main module once, so a job process
 # does not import it again (~70 ms a job); the preload module builds the content checker.

@@ -41,7 +41,8 @@ class Default:
 # The defaults an office starts with (editable in the admin): probes every 30 minutes
 # (48 a day, above the 20 of W-V2), the freshness pass daily, a full crawl weekly, feeds
 # hourly, warnings and the probe rollup daily, alerts sent every 5 minutes (retries
-# included), the problem lists' deadline pass and the alert digest daily at 08:00. The
+# included), the problem lists' deadline pass and the alert digest daily at 08:00, the
+# overview's figures every 10 minutes. The
 # inspection draft and the deadline pass ignore their interval.
 DEFAULTS: dict[str, Default] = {
     "probe": Default(30, 120),
@@ -53,6 +54,7 @@ DEFAULTS: dict[str, Default] = {
     "inspection_draft": Default(24 * 60, 0),
     "alerts": Default(5, 0),
     "deadlines": Default(24 * 60, 0),
+    "dashboard": Default(10, 0),
 }
 PROBE_PULL = dt.timedelta(seconds=60)
 # Reminders, overdue notices and the daily digest reach people as the office day starts.

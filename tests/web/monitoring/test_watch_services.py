@@ -67,7 +67,7 @@ def test_defaults_are_created_once_and_due_now() -> None:
     kinds = {s.kind: s for s in first}
     assert set(kinds) == {
         "probe", "freshness", "crawl", "feeds", "warnings", "rollup", "inspection_draft",
-        "alerts", "deadlines",
+        "alerts", "deadlines", "dashboard",
     }  # fmt: skip
     assert kinds["alerts"].interval_minutes == 5
     assert kinds["probe"].interval_minutes == 30 and kinds["crawl"].interval_minutes == 7 * 1440
