@@ -7,7 +7,10 @@ context here, so a setting means the same thing on every path.
 
 from __future__ import annotations
 
+import os
+from contextlib import suppress
 from datetime import date
+from pathlib import Path
 
 from django.conf import settings
 
@@ -16,6 +19,7 @@ from govwatch.engine.clock import day_end
 from govwatch.engine.crawl import ScanConfig
 from govwatch.engine.fetch.types import FetchConfig
 from govwatch.engine.profiles import Profile, load_profile
+from govwatch.engine.profiles.loader import PROFILE_DIR, SUFFIXES
 from govwatch.engine.workdays import WorkCalendar
 
 
@@ -39,9 +43,42 @@ def scan_config(
     )
 
 
+# Parsed profiles by reference, each kept with the stamp of the files it may be read from:
+# pages (办结率's format, the titles) ask on every request, and parsing the YAML cost a
+# third of /supervise/stats/ (bench/workspace_bench.py).
+_PROFILES: dict[tuple[str, str], tuple[tuple[tuple[str, int, int], ...], Profile]] = {}
+
+
+def _profile_stamp(ref: str) -> tuple[tuple[str, int, int], ...]:
+    """Name, mtime and size of every YAML file a reference may load: the folder of a
+    profile given by path and the shipped folder (where ``extends`` finds its bases)."""
+    folders = {PROFILE_DIR}
+    if ref.endswith(SUFFIXES) or "/" in ref or "\\" in ref:
+        folders.add(Path(ref).resolve().parent)
+    stamp = []
+    for folder in sorted(folders):
+        with suppress(OSError):
+            for path in sorted(folder.iterdir()):
+                if path.suffix in SUFFIXES:
+                    with suppress(OSError):
+                        info = path.stat()
+                        stamp.append((str(path), info.st_mtime_ns, info.st_size))
+    return tuple(stamp)
+
+
 def profile_load(name: str | None = None) -> Profile:
-    """A named or file profile; the configured default (GOVWATCH_PROFILE) when NAME is empty."""
-    return load_profile(name or settings.GOVWATCH_PROFILE)
+    """A named or file profile; the configured default (GOVWATCH_PROFILE) when NAME is empty.
+
+    Parsed once while its files are unchanged (a profile edited on disk is read again)."""
+    ref = str(name or settings.GOVWATCH_PROFILE)
+    key = (ref, os.getcwd())  # a relative path names another file from another folder
+    stamp = _profile_stamp(ref)
+    cached = _PROFILES.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    profile = load_profile(ref)
+    _PROFILES[key] = (stamp, profile)
+    return profile
 
 
 def check_context(

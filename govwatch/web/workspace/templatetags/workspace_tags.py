@@ -18,6 +18,7 @@ from govwatch.engine.labels import (
     SEVERITY_ZH,
 )
 from govwatch.engine.registry.labels import COLUMN_KIND
+from govwatch.web.config.engine import profile_load
 from govwatch.web.registry.models import Unit
 from govwatch.web.tickets.services import ACTION_ZH
 from govwatch.web.users.models import ROLE_ZH
@@ -207,8 +208,16 @@ def evidence_rows(evidence: Any) -> list[dict[str, Any]]:
 
 @register.filter
 def profile_name(profile: str) -> str:
-    """An inspection's profile as its name: a profile file is kept by its absolute path
-    (so it reloads from anywhere), which is the server's business, not the reader's."""
+    """An inspection's profile as a reader names it: its Chinese title (国办秘函〔2019〕19号
+    政府网站与政务新媒体检查指标), not its identifier or the absolute path a profile file is
+    kept by; the file's name when the profile can no longer be read."""
+    try:
+        return profile_load(profile).title_zh or _profile_stem(profile)
+    except Exception:
+        return _profile_stem(profile)
+
+
+def _profile_stem(profile: str) -> str:
     return PurePath(profile).stem if profile.endswith((".yaml", ".yml")) else profile
 
 

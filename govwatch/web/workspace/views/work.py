@@ -6,17 +6,24 @@ Readers open every page here with the forms left out; the POST views refuse them
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, overload
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from govwatch.engine.labels import FINDING_STATE_ZH
-from govwatch.web.inspections.models import PROBLEMS, Inspection, InspectionFinding
+from govwatch.web.inspections.models import (
+    PROBLEMS,
+    Inspection,
+    InspectionFinding,
+    InspectionResult,
+)
 from govwatch.web.inspections.services import finding_decide
 from govwatch.web.tickets.models import DONE, ProblemItem
 from govwatch.web.tickets.selectors import (
@@ -43,7 +50,14 @@ from govwatch.web.users.selectors import (
     problem_lists_visible,
     results_visible,
 )
-from govwatch.web.workspace.views.access import paginate, supervisor_action, supervisor_page
+from govwatch.web.workspace.exports import wants_xlsx
+from govwatch.web.workspace.views import list_exports as exports
+from govwatch.web.workspace.views.access import (
+    PER_PAGE,
+    paginate,
+    supervisor_action,
+    supervisor_page,
+)
 from govwatch.web.workspace.views.lists import (
     item_action,
     item_context,
@@ -70,14 +84,28 @@ def _sent_items() -> Exists:
     )
 
 
-def _by_inspection(rows: QuerySet[Any]) -> dict[int, int]:
-    return dict(rows.order_by().values_list("result__inspection").annotate(n=Count("pk")))
+# Counted with the states, in one pass over an inspection's problems: the confirmed ones of
+# the sent severities that no list of their inspection carries yet (what 下发 would send).
+def _unsent() -> Count:
+    return Count(
+        "pk", filter=Q(state="confirmed", severity__in=SENT_SEVERITIES) & ~Q(_sent_items())
+    )
 
 
-@supervisor_page
-def work_home(request: HttpRequest, scope: Scope) -> HttpResponse:
-    page = paginate(request, inspections_visible(scope).order_by("-created_at", "-pk"), per_page=20)
-    ids = [inspection.pk for inspection in page]
+def _problem_counts(problems: QuerySet[Any]) -> tuple[dict[str, int], int]:
+    """PROBLEMS counted by state, and how many of them wait to be sent."""
+    by_state, unsent = {}, 0
+    for state, n, waiting in (
+        problems.order_by().values_list("state").annotate(n=Count("pk"), unsent=_unsent())
+    ):
+        by_state[state], unsent = n, unsent + waiting
+    return by_state, unsent
+
+
+def _inspection_rows(scope: Scope, inspections: Iterable[Inspection]) -> list[dict[str, Any]]:
+    """Each inspection with its counts in SCOPE: results, problems to confirm, to send."""
+    inspections = list(inspections)
+    ids = [inspection.pk for inspection in inspections]
     results = dict(
         results_visible(scope)
         .filter(inspection__in=ids)
@@ -86,19 +114,35 @@ def work_home(request: HttpRequest, scope: Scope) -> HttpResponse:
         .annotate(n=Count("pk"))
     )
     problems = findings_visible(scope).filter(result__inspection__in=ids, severity__in=PROBLEMS)
-    open_ = _by_inspection(problems.filter(state="open"))
-    unsent = _by_inspection(
-        problems.filter(state="confirmed", severity__in=SENT_SEVERITIES).filter(~_sent_items())
+    open_: dict[int, int] = {}
+    unsent: dict[int, int] = {}
+    counted = (
+        problems.order_by()
+        .values_list("result__inspection")
+        .annotate(open=Count("pk", filter=Q(state="open")), unsent=_unsent())
     )
-    rows = [
+    for inspection_id, n_open, n_unsent in counted:
+        open_[inspection_id], unsent[inspection_id] = n_open, n_unsent
+    return [
         {
             "inspection": inspection,
             "results": results.get(inspection.pk, 0),
             "open": open_.get(inspection.pk, 0),
             "unsent": unsent.get(inspection.pk, 0),
         }
-        for inspection in page
+        for inspection in inspections
     ]
+
+
+@supervisor_page
+def work_inspections(request: HttpRequest, scope: Scope) -> HttpResponse:
+    inspections = inspections_visible(scope).order_by("-created_at", "-pk")
+    if wants_xlsx(request):
+        return exports.inspections_export(
+            _inspection_rows(scope, inspections.select_related("region"))
+        )
+    page = paginate(request, inspections, per_page=20)
+    rows = _inspection_rows(scope, page)
     items = problem_items_visible(scope).aggregate(
         total=Count("pk"),
         closed=Count("pk", filter=Q(state__in=DONE)),
@@ -112,40 +156,110 @@ def work_home(request: HttpRequest, scope: Scope) -> HttpResponse:
     )
 
 
+class _Keyed(Sequence[Any]):
+    """IDS (a queryset of ids, in the page's order) read a page at a time in two steps:
+    the page's ids (a sort of narrow index entries), then those rows by id with FETCH.
+    Sorted whole, every row's JSON (items, evidence) went through a sort of 100,000 rows
+    to keep 50; and filtered again by scope, SQLite would join the whole inspection."""
+
+    def __init__(
+        self, ids: QuerySet[Any], count: int, fetch: Callable[[list[int]], QuerySet[Any]]
+    ) -> None:
+        self.ids, self.size, self.fetch = ids, count, fetch
+
+    def __len__(self) -> int:
+        return self.size
+
+    def count(self) -> int:  # what Paginator asks; already counted by the page
+        return self.size
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        ids = list(self.ids[index])
+        found = {row.pk: row for row in self.fetch(ids)}
+        return [found[pk] for pk in ids if pk in found]
+
+
+def _counted_page(request: HttpRequest, rows: _Keyed, param: str) -> Page:
+    """A page of ROWS, whose size the page already counted (its grouped counts): the
+    paginator's COUNT(*) would read the 100,000 rows a second time."""
+    return Paginator(rows, PER_PAGE).get_page(request.GET.get(param))
+
+
+# The pages list results and findings in the inspection's own order (its rows are written
+# site by site in 网站标识码 order, then account by account in platform and name order), an
+# index's order: sorting 120,000 joined rows by code and name on every request missed the
+# page budget (bench/workspace_bench.py). The Excel exports keep sorting by code and name.
+RESULTS_ORDER = ("verdict", "pk")
+FINDINGS_ORDER = ("result_id", "code", "pk")
+
+
 @supervisor_page
 def work_inspection(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     inspection = get_visible(inspections_visible(scope), pk=pk)
-    results = (
-        results_visible(scope)
-        .filter(inspection=inspection)
-        .select_related("site", "account")
-        .order_by("verdict", "site__site_code", "account__name", "pk")
-    )
-    verdicts = dict(results.order_by().values_list("verdict").annotate(n=Count("pk")))
+    results = results_visible(scope).filter(inspection=inspection).select_related("site", "account")
     problems = findings_visible(scope).filter(result__inspection=inspection, severity__in=PROBLEMS)
-    by_state = dict(problems.order_by().values_list("state").annotate(n=Count("pk")))
     state = request.GET.get("state", "")
     if state not in FINDING_STATE_ZH:
         state = ""
-    shown = problems.filter(state=state) if state else problems
-    findings = paginate(
-        request,
-        shown.select_related("result__site", "result__account")
+    shown = (
+        (problems.filter(state=state) if state else problems)
+        .select_related("result__site", "result__account")
         .annotate(sent=_sent_items())
-        .order_by("result__site__site_code", "result__account__name", "result_id", "code", "pk"),
     )
-    to_send = problems.filter(state="confirmed", severity__in=SENT_SEVERITIES).filter(
-        ~_sent_items()
+    if wants_xlsx(request):
+        if request.GET.get("table") == "results":
+            return exports.results_export(
+                inspection, results.order_by("verdict", "site__site_code", "account__name", "pk")
+            )
+        return exports.findings_export(
+            inspection,
+            shown.order_by(
+                "result__site__site_code", "result__account__name", "result_id", "code", "pk"
+            ),
+            state,
+        )
+    verdicts = dict(results.order_by().values_list("verdict").annotate(n=Count("pk")))
+    by_state, to_send = _problem_counts(problems)
+    problems_total = sum(by_state.values())
+    findings = _counted_page(
+        request,
+        _Keyed(
+            shown.order_by(*FINDINGS_ORDER).values_list("pk", flat=True),
+            by_state.get(state, 0) if state else problems_total,
+            # The ids are the scope's already: read by id, with the same columns.
+            lambda ids: (
+                InspectionFinding.objects.filter(pk__in=ids)
+                .select_related("result__site", "result__account")
+                .annotate(sent=_sent_items())
+            ),
+        ),
+        "page",
     )
     context = {
         "inspection": inspection,
-        "results": paginate(request, results, param="rpage"),
+        "results": _counted_page(
+            request,
+            _Keyed(
+                results.order_by(*RESULTS_ORDER).values_list("pk", flat=True),
+                sum(verdicts.values()),
+                lambda ids: InspectionResult.objects.filter(pk__in=ids).select_related(
+                    "site", "account"
+                ),
+            ),
+            "rpage",
+        ),
         "verdicts": verdicts,
         "findings": findings,
         "state": state,
         "states": [(key, label, by_state.get(key, 0)) for key, label in FINDING_STATE_ZH.items()],
-        "problems_total": sum(by_state.values()),
-        "to_send": to_send.count(),
+        "problems_total": problems_total,
+        "to_send": to_send,
         "can_decide": scope.can_decide,
     }
     return render(request, "workspace/supervise/inspection.html", context)
@@ -228,7 +342,10 @@ def work_lists(request: HttpRequest, scope: Scope) -> HttpResponse:
         lists = lists.filter(overdue__gt=0)
     else:
         state = ""
-    page = paginate(request, lists.order_by("-sent_at", "unit__name", "pk"))
+    lists = lists.order_by("-sent_at", "unit__name", "pk")
+    if wants_xlsx(request):
+        return exports.lists_export(lists)
+    page = paginate(request, lists)
     context = {
         "page": page,
         "rows": with_days_left(page),
@@ -244,6 +361,8 @@ def work_list(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
         problem_lists_visible(scope).select_related("unit", "inspection", "sent_by"), pk=pk
     )
     context = list_context(problem_list)
+    if wants_xlsx(request):
+        return exports.items_export(problem_list, context["items"])
     return render(request, "workspace/supervise/list.html", context)
 
 
@@ -318,10 +437,15 @@ def work_stats(request: HttpRequest, scope: Scope) -> HttpResponse:
     if period not in periods:
         period = ""
     rows = problem_completion_rows(period or None, scope=scope)
+    total = completion_total(rows, completion_rate_format(period or None)) if rows else None
+    units = problem_completion_by_unit(period or None, scope=scope)
+    if wants_xlsx(request):
+        by_unit = request.GET.get("table") == "units"
+        return exports.completion_export(units if by_unit else rows, total, period, by_unit)
     context = {
         "rows": rows,
-        "total": completion_total(rows, completion_rate_format(period or None)) if rows else None,
-        "units": problem_completion_by_unit(period or None, scope=scope),
+        "total": total,
+        "units": units,
         "periods": periods,
         "period": period,
     }
