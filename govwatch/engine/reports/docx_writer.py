@@ -223,8 +223,12 @@ def write_docx(document: OfficialDocument, path: Path, base: Path | None = None)
         font = {"heading1": HEADING_FONT, "heading2": SUBHEADING_FONT}.get(block.style, BODY_FONT)
         align = WD_ALIGN_PARAGRAPH.RIGHT if block.style == "right" else WD_ALIGN_PARAGRAPH.JUSTIFY
         _paragraph(doc, block.text, font, SIZE_3, align=align, indent=block.style != "right")
+    # The annex list and the blank lines before the 落款 keep with it: when the 落款 does
+    # not fit under the body, the list goes over with it (never a page holding the 落款
+    # and the date alone, GB/T 9704-2012 7.3.5).
+    keep = bool(document.signature)
     if document.annexes:
-        _paragraph(doc, "", BODY_FONT, SIZE_3)
+        _paragraph(doc, "", BODY_FONT, SIZE_3).paragraph_format.keep_with_next = keep
         for index, annex in enumerate(document.annexes, start=1):
             label = "附件：" if index == 1 else "　　　"
             text = (
@@ -232,15 +236,17 @@ def write_docx(document: OfficialDocument, path: Path, base: Path | None = None)
                 if len(document.annexes) > 1
                 else f"附件：{annex.title}"
             )
-            _paragraph(doc, text, BODY_FONT, SIZE_3, indent=True)
+            listed = _paragraph(doc, text, BODY_FONT, SIZE_3, indent=True)
+            listed.paragraph_format.keep_with_next = keep
     if document.signature:
-        _paragraph(doc, "", BODY_FONT, SIZE_3)
+        _paragraph(doc, "", BODY_FONT, SIZE_3).paragraph_format.keep_with_next = True
         signature = _paragraph(
             doc, document.signature, BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.RIGHT
         )
         signature.paragraph_format.keep_with_next = True  # 落款 and date on one page
     if document.date_zh:
-        _paragraph(doc, document.date_zh, BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        date = _paragraph(doc, document.date_zh, BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        date.paragraph_format.keep_with_next = bool(document.contacts)
     for line in document.contacts:
         _paragraph(doc, line, BODY_FONT, SIZE_3, indent=True)
     landscape = False
