@@ -15,7 +15,7 @@ from typing import Literal, TypeAlias
 HealthState: TypeAlias = Literal["ok", "failing", "never_tried"]
 AccountState: TypeAlias = Literal["known", "unknown"]
 
-_REASON_ZH = {
+FETCH_ERROR_ZH = {
     "http_status": "服务器返回错误状态码",
     "timeout": "请求超时",
     "dns": "域名无法解析",
@@ -64,7 +64,7 @@ class HealthSummary:
         if self.state == "ok":
             return "采集正常"
         assert self.failing_since is not None
-        reason = _REASON_ZH.get(self.last_error, self.last_error or "未知原因")
+        reason = FETCH_ERROR_ZH.get(self.last_error, self.last_error or "未知原因")
         status = f"（HTTP {self.last_status}）" if self.last_status else ""
         since = self.failing_since.strftime("%Y-%m-%d %H:%M")
         return f"自 {since} 起采集失败，已连续失败 {self.consecutive_failures} 次：{reason}{status}"

@@ -14,6 +14,7 @@ from govwatch.web.calendars.models import CalendarYear
 class CalendarYearAdmin(admin.ModelAdmin):
     list_display = ["year", "source", "entered_by", "updated_at"]
     search_fields = ["source"]
+    list_select_related = ["entered_by"]
     fields = ["year", "source", "holidays", "working_days", "entered_by"]
     readonly_fields = ["entered_by"]
 

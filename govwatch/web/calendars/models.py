@@ -11,13 +11,18 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.safestring import mark_safe
 
 from govwatch.engine.calendars import CalendarFileError, YearArrangement, arrangement_from_mapping
 
-_CALENDAR_HELP = (
-    "JSON 列表，格式与 docs/workdays.md 的年度文件相同，例如 "
+# The examples are the JSON syntax itself (its keys are English), set as code.
+_CALENDAR_HELP = mark_safe(
+    "JSON 列表，格式与 <code>docs/workdays.md</code> 的年度文件相同，例如 <code>"
     '[{"name": "春节", "from": "2027-02-05", "to": "2027-02-11"}, '
-    '{"name": "元旦", "date": "2027-01-01"}]'
+    '{"name": "元旦", "date": "2027-01-01"}]</code>'
+)
+_WORKING_DAYS_HELP = mark_safe(
+    '调休上班日的 JSON 列表，每项为周六或周日，例如 <code>[{"name": "春节", "date": "2027-02-14"}]</code>'
 )
 
 
@@ -35,7 +40,7 @@ class CalendarYear(models.Model):
         "调休上班日",
         default=list,
         blank=True,
-        help_text='JSON 列表，每项为周六或周日，例如 [{"name": "春节", "date": "2027-02-14"}]',
+        help_text=_WORKING_DAYS_HELP,
     )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.db import models
+from functools import lru_cache
+from pathlib import PurePath
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from govwatch.engine.checks.registry import CODES as INDICATOR_CODES
 from govwatch.engine.labels import FINDING_STATE_ZH, VERDICT_ZH, choices
+from govwatch.engine.profiles import load_profile
 from govwatch.web.registry.models import Account, Site, Unit
 from govwatch.web.scans.models import FindingRecord, ScanRun
+
+
+@lru_cache(maxsize=64)
+def profile_title(profile: str) -> str:
+    """A profile's Chinese title (cn-national-2019 → 国办秘函〔2019〕19号 …), read once per
+    process; a profile file since removed leaves its file name."""
+    try:
+        return load_profile(profile).title_zh or PurePath(profile).stem
+    except Exception:
+        return PurePath(profile).stem
+
 
 SCOPES = [("all", "全部登记对象"), ("region", "指定地区"), ("sample", "随机抽查")]
 VERDICTS = choices(VERDICT_ZH)
@@ -36,7 +54,7 @@ class Inspection(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.period}（{self.profile}）"
+        return f"{self.period} 检查（{profile_title(self.profile)}）"
 
 
 class InspectionResult(models.Model):
@@ -63,6 +81,13 @@ class InspectionResult(models.Model):
         verbose_name = "检查结果"
         verbose_name_plural = "检查结果"
         ordering = ["inspection", "verdict", "site__site_code"]
+        # The supervisors' inspection pages count and page an inspection's results from
+        # this index alone (the scope reads the site or account): bench/workspace_bench.py.
+        indexes = [
+            models.Index(
+                fields=["inspection", "verdict", "site", "account"], name="inspresult_page_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         target = self.site or self.account
@@ -80,6 +105,13 @@ class InspectionFinding(FindingRecord):
         verbose_name = "检查问题"
         verbose_name_plural = "检查问题"
         ordering = ["result", "code", "target_id"]
+        # One seek per result gives its findings in code order with severity and state:
+        # the pages' counts by state and their page of findings read no finding row.
+        indexes = [
+            models.Index(
+                fields=["result", "code", "severity", "state"], name="inspfinding_page_idx"
+            )
+        ]
 
 
 class Waiver(models.Model):
@@ -106,6 +138,24 @@ class Waiver(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.site or self.account}（至 {self.expires_on}）"
 
+    def clean(self) -> None:
+        """A waiver exempts a real indicator on one site or account until a future day:
+        anything else would be accepted and then silently match nothing (or everything)."""
+        errors: dict[str, str] = {}
+        code = (self.code or "").strip().upper()
+        if code and code not in INDICATOR_CODES:
+            errors["code"] = (
+                f"指标代码「{self.code}」不存在；可用的指标代码：{'、'.join(INDICATOR_CODES)}"
+            )
+        else:
+            self.code = code
+        if bool(self.site_id) == bool(self.account_id):
+            errors["site"] = "网站和政务新媒体账号须且只能填写一项（豁免必须指明对象）"
+        if self.expires_on and self.expires_on <= timezone.localdate():
+            errors["expires_on"] = "有效期必须晚于今天；已过期的豁免不起作用"
+        if errors:
+            raise ValidationError(errors)
+
 
 class AuditEntry(models.Model):
     """Who changed what about a finding, and why; never edited, only appended."""
@@ -119,14 +169,17 @@ class AuditEntry(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL
     )
-    verdict_before = models.CharField("操作前结论", max_length=20)
-    verdict_after = models.CharField("操作后结论", max_length=20)
+    verdict_before = models.CharField("操作前结论", max_length=20, choices=VERDICTS)
+    verdict_after = models.CharField("操作后结论", max_length=20, choices=VERDICTS)
     at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "审核记录"
         verbose_name_plural = "审核记录"
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}：{self.reason[:30]}"
 
 
 class FindingDecision(models.Model):

@@ -29,6 +29,7 @@ class ConsultationTestAdmin(admin.ModelAdmin):
         "answer_text",
     ]
     autocomplete_fields = ["site", "account"]
+    list_select_related = ["site", "account"]
     date_hierarchy = "sent_at"
     fieldsets = [
         (None, {"fields": ["test_id", "site", "account", "channel", "question"]}),
@@ -43,4 +44,5 @@ class CitizenMessageAdmin(admin.ModelAdmin):
     list_filter = ["box", "status", "received_at"]
     search_fields = ["message_id", "unit__name", "unit__aliases__alias"]
     autocomplete_fields = ["unit"]
+    list_select_related = ["unit"]
     date_hierarchy = "received_at"

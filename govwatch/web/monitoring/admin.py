@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from govwatch.web.config.admin import ReadOnlyAdmin
+from govwatch.web.config.admin import ReadOnlyAdmin, json_display
 from govwatch.web.monitoring.models import EarlyWarning, Lease, Schedule
 
 
@@ -36,6 +36,10 @@ class EarlyWarningAdmin(ReadOnlyAdmin):
     list_filter = ["day", "kind", "code"]
     search_fields = ["message", "site__name", "account__name", "target_id"]
     list_select_related = ["site", "account"]
+    fields = ["day", "kind", "code", "site", "account", "target_id", "message", "days_left"]
+    fields += ["evidence_shown"]
+    readonly_fields = fields
+    evidence_shown = json_display("evidence", "依据")
 
     @admin.display(description="对象")
     def target(self, obj: EarlyWarning) -> str:

@@ -28,8 +28,8 @@ from govwatch.engine.monitoring.probes import probe_round_sync
 from govwatch.engine.periods import quarter_label
 from govwatch.web.alerts.services import alerts_deliver, alerts_digest
 from govwatch.web.config.engine import fetch_config
-from govwatch.web.inspections.models import Inspection
 from govwatch.web.dashboard.services import dashboard_refresh
+from govwatch.web.inspections.models import Inspection
 from govwatch.web.inspections.services import inspection_run
 from govwatch.web.monitoring.models import Schedule
 from govwatch.web.monitoring.services import (

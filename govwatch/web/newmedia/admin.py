@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from govwatch.web.config.admin import URL_FIELDS, ReadOnlyAdmin
+from govwatch.web.config.admin import FETCH_ERROR_ZH, URL_FIELDS, ReadOnlyAdmin, json_display
 from govwatch.web.newmedia.models import AccountSighting, FetchAttempt, Post, PushToken, ReprintTask
 from govwatch.web.newmedia.reprints import reprint_results
 from govwatch.web.newmedia.selectors import source_health
@@ -34,6 +34,10 @@ class PostAdmin(ReadOnlyAdmin):
     date_hierarchy = "published_at"
     list_select_related = ["account"]
     raw_id_fields = ["account"]
+    fields = ["account", "published_at", "title", "text", "url", "post_id", "is_original"]
+    fields += ["source_kind", "text_hits_shown", "created_at"]
+    readonly_fields = fields
+    text_hits_shown = json_display("text_hits", "内容问题（表述、敏感词、隐私）")
 
 
 @admin.register(AccountSighting)
@@ -64,12 +68,19 @@ class AccountSightingAdmin(admin.ModelAdmin):
 
 @admin.register(FetchAttempt)
 class FetchAttemptAdmin(ReadOnlyAdmin):
-    list_display = ["at", "account", "ok", "error", "http_status", "posts_new", "health"]
-    list_filter = ["ok", "error", "at"]
+    list_display = ["at", "account", "ok", "error_shown", "http_status", "posts_new", "health"]
+    list_filter = ["ok", "at"]
     search_fields = ["account__name", "account__feed_url", "detail"]
     date_hierarchy = "at"
     list_select_related = ["account"]
     raw_id_fields = ["account"]
+    fields = ["account", "at", "ok", "error_shown", "http_status", "detail", "posts_seen"]
+    fields += ["posts_new"]
+    readonly_fields = fields
+
+    @admin.display(description="错误", ordering="error")
+    def error_shown(self, obj: FetchAttempt) -> str:
+        return FETCH_ERROR_ZH.get(obj.error, obj.error) if obj.error else "—"
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
         # One health summary per account on the page, not per row; fresh for every request.
@@ -125,6 +136,7 @@ _account_admin.actions = [*(_account_admin.actions or []), issue_push_tokens]
 class PushTokenAdmin(admin.ModelAdmin):
     list_display = ["account", "created_at", "last_used_at"]
     search_fields = ["account__name"]
+    list_select_related = ["account"]
     raw_id_fields = ["account"]
     readonly_fields = ["token_digest", "created_at", "last_used_at"]
 
@@ -139,7 +151,9 @@ class ReprintTaskAdmin(admin.ModelAdmin):
     list_display = ["title", "published_on", "deadline", "created_by", "target_count"]
     list_filter = ["published_on", "deadline"]
     search_fields = ["title", "source_url"]
-    filter_horizontal = ["sites", "accounts"]
+    list_select_related = ["created_by"]
+    # Search boxes, not lists of every site and account (20,000 sites at a province).
+    autocomplete_fields = ["sites", "accounts"]
     readonly_fields = ["created_by", "created_at", "results"]
     fields = [
         "title",
@@ -153,9 +167,20 @@ class ReprintTaskAdmin(admin.ModelAdmin):
         "results",
     ]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReprintTask]:
+        # Counted in the list's one query, not two more queries a row.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                site_count=Count("sites", distinct=True),
+                account_count=Count("accounts", distinct=True),
+            )
+        )
+
     @admin.display(description="转载单位数")
     def target_count(self, obj: ReprintTask) -> int:
-        return obj.sites.count() + obj.accounts.count()
+        return obj.site_count + obj.account_count  # type: ignore[attr-defined]
 
     @admin.display(description="转载情况")
     def results(self, obj: ReprintTask) -> str:

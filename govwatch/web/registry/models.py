@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.db import models
 
 from govwatch.engine.registry import labels as L
+from govwatch.engine.registry.schema import SITE_CODE
+
+# The same rule as the registry file import (engine.registry.schema.site_code), for sites
+# entered by hand: 10 digits, or "bm" and 8 digits (stored in lower case).
+site_code_validator = RegexValidator(
+    SITE_CODE,
+    "网站标识码格式错误：应为10位数字，或bm加8位数字（如 6328010001、bm41020001）",
+    code="site_code_format",
+)
 
 
 def normalize_name(name: str) -> str:
@@ -89,7 +99,9 @@ class UnitAlias(models.Model):
 
 
 class Site(models.Model):
-    site_code = models.CharField("网站标识码", max_length=10, unique=True)
+    site_code = models.CharField(
+        "网站标识码", max_length=10, unique=True, validators=[site_code_validator]
+    )
     name = models.CharField("网站名称", max_length=200)
     home_url = models.URLField("首页网址", max_length=500)
     extra_hosts = models.JSONField("其他域名", default=list, blank=True)

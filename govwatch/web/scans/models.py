@@ -13,12 +13,34 @@ from django.db import models
 from govwatch.engine.fetch.outcomes import ProbeDay as ProbeDayValue
 from govwatch.engine.findings import Finding, finding_fingerprint
 from govwatch.engine.labels import LINK_OUTCOME_ZH, PROBE_OUTCOME_ZH, SEVERITY_ZH, choices
+from govwatch.engine.registry import labels as L
 from govwatch.web.registry.models import Column, Site
 
 LINK_OUTCOMES = choices(LINK_OUTCOME_ZH)
 SEVERITIES = choices(SEVERITY_ZH)
 PROBE_OUTCOMES = choices(PROBE_OUTCOME_ZH)
+# The engine's target kinds (engine.findings.TARGET_KINDS) in words; a test keeps them equal.
+TARGET_KIND_ZH = {
+    "site": "网站",
+    "home_page": "首页",
+    "column": "栏目",
+    "link": "链接",
+    "page_text": "页面内容",
+    "account": "政务新媒体账号",
+    "unit": "单位",
+}
+TARGET_KIND_CHOICES = choices(TARGET_KIND_ZH)
 SCAN_KINDS = [("full", "全站扫描"), ("freshness", "更新巡检")]
+# An unregistered column found by the crawl has no kind ("").
+COLUMN_KINDS = [("", "未登记"), *L.choices(L.COLUMN_KIND)]
+# engine.crawl.models.BrokenLink.kind: the element the address was found in.
+LINK_KINDS = [
+    ("a", "超链接"),
+    ("img", "图片"),
+    ("frame", "内嵌框架"),
+    ("attachment", "附件"),
+    ("", "其他"),
+]
 
 
 class FindingRecord(models.Model):
@@ -31,7 +53,7 @@ class FindingRecord(models.Model):
     code = models.CharField("指标代码", max_length=10)
     slug = models.CharField("指标", max_length=80)
     severity = models.CharField("性质", max_length=20, choices=SEVERITIES)
-    target_kind = models.CharField("对象类型", max_length=20)
+    target_kind = models.CharField("对象类型", max_length=20, choices=TARGET_KIND_CHOICES)
     target_id = models.CharField("对象", max_length=2000)
     message = models.TextField("问题描述")
     evidence = models.JSONField("证据", default=dict)
@@ -116,7 +138,7 @@ class ColumnSnapshot(models.Model):
     )
     name = models.CharField("栏目名称", max_length=200)
     url = models.URLField("栏目地址", max_length=1000)
-    kind = models.CharField("栏目类型", max_length=30)
+    kind = models.CharField("栏目类型", max_length=30, choices=COLUMN_KINDS, blank=True)
     registered = models.BooleanField("已登记", default=False)
     item_count = models.PositiveIntegerField("信息条数", default=0)
     undated_count = models.PositiveIntegerField("无日期条数", default=0)
@@ -133,6 +155,9 @@ class ColumnSnapshot(models.Model):
         verbose_name_plural = "栏目快照"
         ordering = ["run", "name"]
 
+    def __str__(self) -> str:
+        return f"{self.name}（{self.run}）"
+
 
 class LinkProblem(models.Model):
     run = models.ForeignKey(
@@ -146,12 +171,15 @@ class LinkProblem(models.Model):
     anchor_text = models.CharField("链接文字", max_length=500, blank=True)
     on_home = models.BooleanField("首页链接", default=False)
     external = models.BooleanField("外部链接", default=False)
-    kind = models.CharField("类型", max_length=20, blank=True)
+    kind = models.CharField("类型", max_length=20, choices=LINK_KINDS, blank=True)
 
     class Meta:
         verbose_name = "链接问题"
         verbose_name_plural = "链接问题"
         ordering = ["run", "-on_home", "url"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}：{self.url[:80]}"
 
 
 class Probe(models.Model):
@@ -185,6 +213,10 @@ class Probe(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["at"], name="probe_at")]
+
+    def __str__(self) -> str:
+        moment = self.at.strftime("%Y-%m-%d %H:%M") if self.at else ""
+        return f"{self.site} {moment} {'可访问' if self.ok else '不可访问'}"
 
 
 class ProbeDay(models.Model):

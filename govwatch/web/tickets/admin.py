@@ -10,8 +10,19 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from govwatch.web.config.admin import ReadOnlyAdmin, ReadOnlyTabularInline
+from govwatch.web.config.admin import (
+    ParentLookups,
+    ReadOnlyAdmin,
+    ReadOnlyTabularInline,
+    indicator_zh,
+    json_display,
+)
 from govwatch.web.tickets.models import Attachment, ItemEvent, ProblemItem, ProblemList
+from govwatch.web.tickets.services import ACTION_ZH
+
+
+def action_zh(event: ItemEvent) -> str:
+    return ACTION_ZH.get(event.action, event.action)
 
 
 class ItemInline(ReadOnlyTabularInline):
@@ -21,7 +32,8 @@ class ItemInline(ReadOnlyTabularInline):
 
 
 @admin.register(ProblemList)
-class ProblemListAdmin(ReadOnlyAdmin):
+class ProblemListAdmin(ParentLookups, ReadOnlyAdmin):
+    parent_lookups = ("inspection__id__exact",)
     list_display = ["unit", "period", "sent_at", "deadline", "received_at", "sent_by"]
     list_filter = ["period", ("unit", admin.RelatedOnlyFieldListFilter), "deadline"]
     search_fields = ["unit__name", "period", "note", "items__message"]
@@ -32,7 +44,11 @@ class ProblemListAdmin(ReadOnlyAdmin):
 
 class EventInline(ReadOnlyTabularInline):
     model = ItemEvent
-    fields = ["at", "user", "action", "state_before", "state_after", "note"]
+    fields = ["at", "user", "action_shown", "state_before", "state_after", "note"]
+
+    @admin.display(description="操作")
+    def action_shown(self, obj: ItemEvent) -> str:
+        return action_zh(obj)
 
 
 class AttachmentInline(ReadOnlyTabularInline):
@@ -59,7 +75,42 @@ class ProblemItemAdmin(ReadOnlyAdmin):
         "target_id",
     ]
     list_select_related = ["problem_list__unit", "site", "column__site", "account"]
+    list_per_page = 50
+    fields = [
+        "problem_list",
+        "finding",
+        "subject",
+        "site",
+        "column",
+        "account",
+        "code",
+        "indicator",
+        "severity",
+        "target_kind",
+        "target_id",
+        "message",
+        "evidence_shown",
+        "recurrence",
+        "state",
+        "answer",
+        "appeal_reason",
+        "decision_reason",
+        "recheck",
+        "recheck_note",
+        "recheck_at",
+        "submitted_at",
+        "closed_at",
+        "escalated_at",
+        "reminded_at",
+        "updated_at",
+    ]
+    readonly_fields = fields
+    evidence_shown = json_display("evidence", "证据")
     inlines = [EventInline, AttachmentInline]
+
+    @admin.display(description="指标")
+    def indicator(self, obj: ProblemItem) -> str:
+        return indicator_zh(obj.code)
 
     @admin.display(description="责任单位", ordering="problem_list__unit__name")
     def unit(self, obj: ProblemItem) -> str:
@@ -76,11 +127,17 @@ class ProblemItemAdmin(ReadOnlyAdmin):
 
 @admin.register(ItemEvent)
 class ItemEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "item", "action", "state_before", "state_after", "user", "note"]
-    list_filter = ["action", "state_after", "item__problem_list__period"]
+    list_display = ["at", "item", "action_shown", "state_before", "state_after", "user", "note"]
+    list_filter = ["state_after", "item__problem_list__period"]
     search_fields = ["item__problem_list__unit__name", "item__message", "note"]
     list_select_related = ["item", "user"]
     date_hierarchy = "at"
+    fields = ["item", "at", "user", "action_shown", "state_before", "state_after", "note"]
+    readonly_fields = fields
+
+    @admin.display(description="操作", ordering="action")
+    def action_shown(self, obj: ItemEvent) -> str:
+        return action_zh(obj)
 
 
 @admin.register(Attachment)

@@ -12,8 +12,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from govwatch.engine.labels import SEVERITY_ZH, choices
 from govwatch.web.inspections.models import Inspection, InspectionFinding
 from govwatch.web.registry.models import Account, Column, Site, Unit
+from govwatch.web.scans.models import TARGET_KIND_CHOICES
 
 ITEM_STATE_ZH = {
     "sent": "已下发",
@@ -93,8 +95,8 @@ class ProblemItem(models.Model):
     account = models.ForeignKey(Account, verbose_name="账号", null=True, on_delete=models.PROTECT)
     code = models.CharField("指标代码", max_length=10)
     title = models.CharField("指标", max_length=100)
-    severity = models.CharField("性质", max_length=20)
-    target_kind = models.CharField("对象", max_length=20)
+    severity = models.CharField("性质", max_length=20, choices=choices(SEVERITY_ZH))
+    target_kind = models.CharField("对象", max_length=20, choices=TARGET_KIND_CHOICES)
     target_id = models.CharField("问题位置", max_length=2000)
     message = models.TextField("问题描述")
     evidence = models.JSONField("证据", default=dict)
@@ -156,6 +158,10 @@ class ItemEvent(models.Model):
         verbose_name = "办理记录"
         verbose_name_plural = "办理记录"
         ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        moment = self.at.strftime("%Y-%m-%d %H:%M") if self.at else ""
+        return f"{moment} {self.get_state_before_display()} → {self.get_state_after_display()}"
 
 
 class Attachment(models.Model):
