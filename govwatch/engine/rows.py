@@ -15,10 +15,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
-from govwatch.engine.tabular import Sheet
+if TYPE_CHECKING:  # only named in signatures: every command imports this module, and
+    # tabular brings openpyxl (~0.15 s a start) that most commands never use
+    from govwatch.engine.tabular import Sheet
 
 Value = str | int | bool | Decimal | dt.date | dt.datetime | tuple[str, ...] | None
 Kind = Literal[
