@@ -7,8 +7,8 @@ Builds the registry of bench/registry_import.py (one province, 200 cities, 9 dep
 each), one stored full scan per site (8 column snapshots), 20 probes per site, 3 posts per
 account, one inspection of all of them (bench/inspect_bench.py's shapes), and problem lists
 for the confirmed site findings; then times every supervisor page (the overview, a region,
-the wall's JSON and every list) through Django's test client as the province's supervisor
-and as an administrator: median and worst server time over REPEAT requests, and the HTML's
+the wall's JSON and every list) through Django's test client as the province's supervisor,
+a city's supervisor and an administrator: median and worst server time over REPEAT requests, and the HTML's
 size. Baseline in the same run: the stock admin's list of inspection results, the page
 supervisors had before. Goal: median under 300 ms, no page over 1 MB.
 """
@@ -111,6 +111,23 @@ def timed(client: object, url: str, repeat: int) -> tuple[float, float, int, int
         times.append((time.perf_counter() - start) * 1000)
         size, status = len(response.content), response.status_code
     return statistics.median(times), max(times), size, status
+
+
+def drill_pages(city: object) -> list[str]:
+    """The drill-down pages of one department of CITY: its unit, a site, an account, a
+    finding of the site (the pages a supervisor opens from the failing list)."""
+    from govwatch.web.inspections.models import InspectionFinding
+    from govwatch.web.registry.models import Account, Site, Unit
+
+    unit = Unit.objects.filter(parent=city).order_by("pk").first()
+    site = Site.objects.filter(operating_unit=unit).order_by("pk").first()
+    account = Account.objects.filter(opening_unit=unit).order_by("pk").first()
+    finding = InspectionFinding.objects.filter(result__site__operating_unit=unit).first()
+    urls = [f"/supervise/units/{unit.pk}/"] if unit else []
+    urls += [f"/supervise/sites/{site.pk}/"] if site else []
+    urls += [f"/supervise/accounts/{account.pk}/"] if account else []
+    urls += [f"/supervise/findings/{finding.pk}/"] if finding else []
+    return urls
 
 
 def pages(province: int, city: int, inspection: int, problem_list: int) -> list[str]:
@@ -218,13 +235,17 @@ def main() -> None:
     supervisor, created = users.get_or_create(username="bench-sup")
     if created:
         Membership.objects.create(user=supervisor, role="supervisor", unit=province)
+    # A city's supervisor: a small scope inside the big registry (the join-based filter).
+    city_supervisor, created = users.get_or_create(username="bench-city")
+    if created:
+        Membership.objects.create(user=city_supervisor, role="supervisor", unit=city)
     admin = users.filter(username="bench-admin").first() or users.create_superuser(
         "bench-admin", "", "bench-pass-123"
     )
     inspection = Inspection.objects.latest("created_at")
     problem_list = ProblemList.objects.order_by("pk").first()
     assert problem_list is not None
-    urls = pages(province.pk, city.pk, inspection.pk, problem_list.pk)
+    urls = pages(province.pk, city.pk, inspection.pk, problem_list.pk) + drill_pages(city)
 
     baseline_client = Client()
     baseline_client.force_login(admin)
@@ -236,7 +257,11 @@ def main() -> None:
         f"{base_size / 1024:.0f} KB"
     )
     worst_median, worst_size = 0.0, 0
-    for who, user in (("province supervisor", supervisor), ("administrator", admin)):
+    for who, user in (
+        ("province supervisor", supervisor),
+        ("city supervisor", city_supervisor),
+        ("administrator", admin),
+    ):
         client = Client()
         client.force_login(user)
         print(f"\n{who}:  median   worst    size   vs baseline   page")

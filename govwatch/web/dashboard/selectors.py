@@ -268,6 +268,8 @@ def _trend(subtree: frozenset[int] | None, inspections: list[Inspection]) -> lis
         if counts is None:
             continue
         figures = Figures(now={key: counts[key] or 0 for key in VERDICT_FIELDS})
+        if figures.pass_value("sites") is None and figures.pass_value("accounts") is None:
+            continue  # nothing judged in that period here: no point to draw
         trend.append(
             {
                 "period": inspection.period,

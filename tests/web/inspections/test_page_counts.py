@@ -125,7 +125,7 @@ def _expected(scope: Scope, inspection: Inspection) -> dict[str, Any]:
     return {
         "verdicts": dict(results.order_by().values_list("verdict").annotate(n=Count("pk"))),
         "by_state": dict(problems.order_by().values_list("state").annotate(n=Count("pk"))),
-        "results": list(results.order_by("verdict", "pk").values_list("pk", flat=True)),
+        "results": list(results.order_by("-verdict", "pk").values_list("pk", flat=True)),
         "findings": list(problems.order_by("result_id", "code", "pk").values_list("pk", flat=True)),
         "to_send": to_send.count(),  # nothing is sent in this world
     }

@@ -195,7 +195,9 @@ def _counted_page(request: HttpRequest, rows: _Keyed, param: str) -> Page:
 # site by site in 网站标识码 order, then account by account in platform and name order), an
 # index's order: sorting 120,000 joined rows by code and name on every request missed the
 # page budget (bench/workspace_bench.py). The Excel exports keep sorting by code and name.
-RESULTS_ORDER = ("verdict", "pk")
+# Verdicts descending: 不合格 (unqualified), then 无法判定 (unknown), then 合格 — what a
+# supervisor reads first (the index serves either direction).
+RESULTS_ORDER = ("-verdict", "pk")
 FINDINGS_ORDER = ("result_id", "code", "pk")
 
 
