@@ -5,54 +5,70 @@ Every object comes through the scope selectors (a unit, site, account or finding
 the login's scope is a 404, like the unit operator on any page here), and every table is
 read in a fixed number of queries whatever its length: rows are paginated, and what each
 row shows (its latest verdicts, its latest snapshot) is fetched for the whole page at once.
+Each table's query lives in drill_rows.py, so that its 导出Excel (drill_exports.py, asked for
+by ``?format=xlsx&table=``) reads exactly what the page pages through, every row of it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from govwatch.engine.workdays import china_date
-from govwatch.web.inspections.models import PROBLEMS
-from govwatch.web.newmedia.models import FetchAttempt, Post
-from govwatch.web.registry.models import Account, Site, Unit
+from govwatch.web.registry.models import Site
 from govwatch.web.scans.models import ScanRun
 from govwatch.web.users.selectors import (
     Scope,
     accounts_visible,
     findings_visible,
     get_visible,
-    problem_lists_visible,
-    results_visible,
     sites_visible,
     units_visible,
 )
+from govwatch.web.workspace.exports import wants_xlsx
+from govwatch.web.workspace.views import drill_rows as q
 from govwatch.web.workspace.views.access import paginate, supervisor_page
 from govwatch.web.workspace.views.drill_evidence import (
+    Event,
     finding_history,
     rule_of,
     scan_findings_visible,
     stored_evidence,
 )
+from govwatch.web.workspace.views.drill_exports import (
+    account_export,
+    history_export,
+    site_export,
+    unit_export,
+)
 from govwatch.web.workspace.views.drill_rows import (
     PER_PAGE,
     RUN_BULK,
     availability,
-    count_of,
-    current_findings,
     latest_verdicts,
     post_counts,
     region_of,
     site_columns,
 )
-from govwatch.web.workspace.views.lists import lists_with_counts, with_days_left
+from govwatch.web.workspace.views.lists import with_days_left
 
 RECENT_POSTS = 10
 RECENT_FETCHES = 5
+
+
+def _export(
+    request: HttpRequest, build: Callable[..., HttpResponse | None], *args: Any
+) -> HttpResponse | None:
+    """The ?format=xlsx&table= export of one of the page's tables; None (the page) when
+    no export is asked for or the page has no such table."""
+    if not wants_xlsx(request):
+        return None
+    return build(*args, request.GET.get("table", ""))
+
 
 # --- Unit ---------------------------------------------------------------------------------
 
@@ -60,42 +76,14 @@ RECENT_FETCHES = 5
 @supervisor_page
 def work_unit(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     unit = get_visible(units_visible(scope).select_related("parent"), pk=pk)
-    children = paginate(
-        request,
-        units_visible(scope)
-        .filter(parent=unit)
-        .annotate(
-            n_sites=count_of(Site, "operating_unit"),
-            n_accounts=count_of(Account, "opening_unit"),
-            n_children=count_of(Unit, "parent"),
-        )
-        .order_by("name"),
-        param="upage",
-        per_page=PER_PAGE,
-    )
-    sites = paginate(
-        request,
-        sites_visible(scope).filter(operating_unit=unit).order_by("site_code"),
-        param="spage",
-        per_page=PER_PAGE,
-    )
-    accounts = paginate(
-        request,
-        accounts_visible(scope).filter(opening_unit=unit).order_by("platform", "name", "pk"),
-        param="apage",
-        per_page=PER_PAGE,
-    )
+    if (export := _export(request, unit_export, scope, unit)) is not None:
+        return export
+    children = paginate(request, q.unit_children(scope, unit), param="upage", per_page=PER_PAGE)
+    sites = paginate(request, q.unit_sites(scope, unit), param="spage", per_page=PER_PAGE)
+    accounts = paginate(request, q.unit_accounts(scope, unit), param="apage", per_page=PER_PAGE)
     verdicts = latest_verdicts(scope, [s.pk for s in sites], [a.pk for a in accounts])
-    own = Q(site__operating_unit=unit) | Q(account__opening_unit=unit)
-    problems = paginate(request, current_findings(scope, own), param="fpage", per_page=PER_PAGE)
-    lists = paginate(
-        request,
-        lists_with_counts(
-            problem_lists_visible(scope).filter(unit=unit).select_related("inspection")
-        ).order_by("-sent_at", "-pk"),
-        param="lpage",
-        per_page=PER_PAGE,
-    )
+    problems = paginate(request, q.unit_problems(scope, unit), param="fpage", per_page=PER_PAGE)
+    lists = paginate(request, q.unit_lists(scope, unit), param="lpage", per_page=PER_PAGE)
     context = {
         "unit": unit,
         "parent": unit.parent if unit.parent_id and scope.sees_unit(unit.parent_id) else None,
@@ -121,38 +109,10 @@ def work_site(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     site = get_visible(
         sites_visible(scope).select_related("operating_unit", "supervising_unit"), pk=pk
     )
+    if (export := _export(request, site_export, scope, site)) is not None:
+        return export
     columns, column_rows = site_columns(request, site)
-    scans = paginate(
-        request,
-        ScanRun.objects.filter(site=site)
-        .defer(*RUN_BULK)
-        .annotate(n_findings=Count("findings", filter=Q(findings__severity__in=PROBLEMS)))
-        .order_by("-scan_date", "-finished_at", "-pk"),
-        param="rpage",
-        per_page=PER_PAGE,
-    )
-    results = paginate(
-        request,
-        results_visible(scope)
-        .filter(site=site)
-        .select_related("inspection")
-        .order_by("-inspection__period_end", "-inspection__created_at", "-pk"),
-        param="ipage",
-        per_page=PER_PAGE,
-    )
-    latest_full = (
-        ScanRun.objects.filter(site=site, kind="full")
-        .defer(*RUN_BULK)
-        .order_by("-scan_date", "-finished_at", "-pk")
-        .first()
-    )
-    scan_findings = (
-        scan_findings_visible(scope)
-        .filter(run=latest_full, severity__in=PROBLEMS)
-        .order_by("code", "target_id", "pk")
-        if latest_full
-        else None
-    )
+    latest_full = q.latest_full_scan(site)
     unit = site.operating_unit
     context = {
         "site": site,
@@ -160,14 +120,18 @@ def work_site(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
         "region_pk": region_of(scope, unit),
         "columns": columns,
         "column_rows": column_rows,
-        "scans": scans,
-        "results": results,
+        "scans": paginate(request, q.site_scans(site), param="rpage", per_page=PER_PAGE),
+        "results": paginate(
+            request, q.target_results(scope, site=site), param="ipage", per_page=PER_PAGE
+        ),
         "findings": paginate(
-            request, current_findings(scope, Q(site=site)), param="fpage", per_page=PER_PAGE
+            request, q.current_findings_of(scope, site=site), param="fpage", per_page=PER_PAGE
         ),
         "latest_full": latest_full,
-        "scan_findings": paginate(request, scan_findings, param="xpage", per_page=PER_PAGE)
-        if scan_findings is not None
+        "scan_findings": paginate(
+            request, q.run_problems(scope, latest_full), param="xpage", per_page=PER_PAGE
+        )
+        if latest_full
         else None,
         "availability": availability(site, china_date(timezone.now())),
     }
@@ -182,32 +146,25 @@ def work_account(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     account = get_visible(
         accounts_visible(scope).select_related("opening_unit", "supervising_unit"), pk=pk
     )
-    results = paginate(
-        request,
-        results_visible(scope)
-        .filter(account=account)
-        .select_related("inspection")
-        .order_by("-inspection__period_end", "-inspection__created_at", "-pk"),
-        param="ipage",
-        per_page=PER_PAGE,
-    )
+    if (export := _export(request, account_export, scope, account)) is not None:
+        return export
     unit = account.opening_unit
+    # The page shows the newest posts and fetches; their exports have every one.
     context = {
         "account": account,
         "unit": unit,
         "region_pk": region_of(scope, unit),
         "posts": post_counts(account),
-        "recent": list(
-            Post.objects.filter(account=account)
-            .only("pk", "published_at", "title", "url", "is_original", "text_hits")
-            .order_by("-published_at", "-pk")[:RECENT_POSTS]
+        "recent": list(q.account_posts(account)[:RECENT_POSTS]),
+        "fetches": list(q.account_fetches(account)[:RECENT_FETCHES]),
+        "results": paginate(
+            request, q.target_results(scope, account=account), param="ipage", per_page=PER_PAGE
         ),
-        "fetches": list(
-            FetchAttempt.objects.filter(account=account).order_by("-at", "-pk")[:RECENT_FETCHES]
-        ),
-        "results": results,
         "findings": paginate(
-            request, current_findings(scope, Q(account=account)), param="fpage", per_page=PER_PAGE
+            request,
+            q.current_findings_of(scope, account=account),
+            param="fpage",
+            per_page=PER_PAGE,
         ),
     }
     return render(request, "workspace/drill/account.html", context)
@@ -216,8 +173,27 @@ def work_account(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
 # --- Findings: the evidence viewer ------------------------------------------------------------
 
 
-def _history_page(request: HttpRequest, **kwargs: Any) -> Any:
-    return paginate(request, finding_history(**kwargs), param="hpage")
+def _history(
+    request: HttpRequest,
+    scope: Scope,
+    finding: Any,
+    site: Site | None,
+    account: Any,
+    current: tuple[str, int],
+) -> tuple[list[Event], HttpResponse | None]:
+    """The finding's history, and its export when the page's ?format=xlsx asks for it
+    (named after the site or account the finding is about)."""
+    events = finding_history(
+        scope,
+        site=site,
+        account=account,
+        code=finding.code,
+        target_id=finding.target_id,
+        fingerprint=finding.fingerprint,
+        current=current,
+    )
+    owner = site.name if site is not None else account.name
+    return events, _export(request, history_export, owner, finding.code, events)
 
 
 @supervisor_page
@@ -233,6 +209,9 @@ def work_finding(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     result = finding.result
     site, account = result.site, result.account
     unit = site.operating_unit if site else account.opening_unit  # type: ignore[union-attr]
+    events, export = _history(request, scope, finding, site, account, ("inspection", finding.pk))
+    if export is not None:
+        return export
     scan = (
         ScanRun.objects.filter(pk=result.scan_id).defer(*RUN_BULK).first()
         if result.scan_id
@@ -251,16 +230,7 @@ def work_finding(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
         "found_on": scan.scan_date if scan else result.inspection.period_end,
         "rule": rule_of(finding.code, result.inspection.profile),
         "stored": stored_evidence(finding, result.scan_id, account),
-        "history": _history_page(
-            request,
-            scope=scope,
-            site=site,
-            account=account,
-            code=finding.code,
-            target_id=finding.target_id,
-            fingerprint=finding.fingerprint,
-            current=("inspection", finding.pk),
-        ),
+        "history": paginate(request, events, param="hpage"),
     }
     return render(request, "workspace/drill/finding.html", context)
 
@@ -276,6 +246,9 @@ def work_scan_finding(request: HttpRequest, scope: Scope, pk: int) -> HttpRespon
     run = finding.run
     site = run.site
     unit = site.operating_unit
+    events, export = _history(request, scope, finding, site, None, ("scan", finding.pk))
+    if export is not None:
+        return export
     context = {
         "finding": finding,
         "kind": "scan",
@@ -287,15 +260,6 @@ def work_scan_finding(request: HttpRequest, scope: Scope, pk: int) -> HttpRespon
         "found_on": run.scan_date,
         "rule": rule_of(finding.code, run.profile),
         "stored": stored_evidence(finding, run.pk, None),
-        "history": _history_page(
-            request,
-            scope=scope,
-            site=site,
-            account=None,
-            code=finding.code,
-            target_id=finding.target_id,
-            fingerprint=finding.fingerprint,
-            current=("scan", finding.pk),
-        ),
+        "history": paginate(request, events, param="hpage"),
     }
     return render(request, "workspace/drill/finding.html", context)

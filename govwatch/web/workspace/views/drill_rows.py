@@ -21,15 +21,22 @@ from govwatch.engine.checks import registry
 from govwatch.engine.checks.base import ratio_text
 from govwatch.engine.checks.updates.columns import window_start, window_zh
 from govwatch.web.inspections.models import COUNTING, PROBLEMS, InspectionResult
-from govwatch.web.newmedia.models import Post
+from govwatch.web.newmedia.models import FetchAttempt, Post
 from govwatch.web.registry.models import Account, Column, Site, Unit
-from govwatch.web.scans.models import ColumnSnapshot, Probe, ProbeDay
+from govwatch.web.scans.models import ColumnSnapshot, Probe, ProbeDay, ScanFinding, ScanRun
+from govwatch.web.tickets.models import ProblemList
 from govwatch.web.users.selectors import (
     Scope,
+    accounts_visible,
     findings_visible,
+    problem_lists_visible,
     results_visible,
+    sites_visible,
+    units_visible,
 )
 from govwatch.web.workspace.views.access import paginate
+from govwatch.web.workspace.views.drill_evidence import scan_findings_visible
+from govwatch.web.workspace.views.lists import lists_with_counts
 
 # Inspection periods shown as columns of a unit's sites and accounts (newest first).
 VERDICT_PERIODS = 4
@@ -62,12 +69,20 @@ class Verdicts:
         return [cells.get(period) for period in self.periods]
 
 
-def latest_verdicts(scope: Scope, sites: Iterable[int], accounts: Iterable[int]) -> Verdicts:
-    """One query for a page of sites and accounts: a re-run inspection of a period replaces
-    the earlier one (its result is the latest), and the newest periods become the columns."""
+def _pks(rows: Iterable[int] | QuerySet[Any]) -> Any:
+    # A queryset stays a subquery (an export's every row); a page's pks are a short list.
+    return rows if isinstance(rows, QuerySet) else list(rows)
+
+
+def latest_verdicts(
+    scope: Scope, sites: Iterable[int] | QuerySet[Any], accounts: Iterable[int] | QuerySet[Any]
+) -> Verdicts:
+    """One query for a page of sites and accounts (or, for an export, querysets of their
+    pks): a re-run inspection of a period replaces the earlier one (its result is the
+    latest), and the newest periods become the columns."""
     rows = (
         results_visible(scope)
-        .filter(Q(site__in=list(sites)) | Q(account__in=list(accounts)))
+        .filter(Q(site__in=_pks(sites)) | Q(account__in=_pks(accounts)))
         .select_related("inspection")
         .order_by("inspection__period_end", "inspection__created_at", "pk")
     )
@@ -112,6 +127,94 @@ def current_findings(scope: Scope, targets: Q) -> QuerySet[Any]:
     )
 
 
+# --- The tables' queries: the page pages through them, the export reads them whole -------
+
+
+def unit_children(scope: Scope, unit: Unit) -> QuerySet[Unit]:
+    return (
+        units_visible(scope)
+        .filter(parent=unit)
+        .annotate(
+            n_sites=count_of(Site, "operating_unit"),
+            n_accounts=count_of(Account, "opening_unit"),
+            n_children=count_of(Unit, "parent"),
+        )
+        .order_by("name", "pk")
+    )
+
+
+def unit_sites(scope: Scope, unit: Unit) -> QuerySet[Site]:
+    return sites_visible(scope).filter(operating_unit=unit).order_by("site_code", "pk")
+
+
+def unit_accounts(scope: Scope, unit: Unit) -> QuerySet[Account]:
+    return accounts_visible(scope).filter(opening_unit=unit).order_by("platform", "name", "pk")
+
+
+def current_findings_of(scope: Scope, **target: Site | Account) -> QuerySet[Any]:
+    """The problems still counting of one site (site=) or account (account=)."""
+    return current_findings(scope, Q(**target))
+
+
+def unit_problems(scope: Scope, unit: Unit) -> QuerySet[Any]:
+    return current_findings(scope, Q(site__operating_unit=unit) | Q(account__opening_unit=unit))
+
+
+def unit_lists(scope: Scope, unit: Unit) -> QuerySet[ProblemList]:
+    return lists_with_counts(
+        problem_lists_visible(scope).filter(unit=unit).select_related("inspection")
+    ).order_by("-sent_at", "-pk")
+
+
+def target_results(scope: Scope, **target: Site | Account) -> QuerySet[InspectionResult]:
+    """The results of one site (site=) or account (account=), newest period first."""
+    return (
+        results_visible(scope)
+        .filter(**target)
+        .select_related("inspection")
+        .order_by("-inspection__period_end", "-inspection__created_at", "-pk")
+    )
+
+
+def site_scans(site: Site) -> QuerySet[ScanRun]:
+    return (
+        ScanRun.objects.filter(site=site)
+        .defer(*RUN_BULK)
+        .annotate(n_findings=Count("findings", filter=Q(findings__severity__in=PROBLEMS)))
+        .order_by("-scan_date", "-finished_at", "-pk")
+    )
+
+
+def latest_full_scan(site: Site) -> ScanRun | None:
+    return (
+        ScanRun.objects.filter(site=site, kind="full")
+        .defer(*RUN_BULK)
+        .order_by("-scan_date", "-finished_at", "-pk")
+        .first()
+    )
+
+
+def run_problems(scope: Scope, run: ScanRun) -> QuerySet[ScanFinding]:
+    """The problems a scan found (not its notes), in scope."""
+    return (
+        scan_findings_visible(scope)
+        .filter(run=run, severity__in=PROBLEMS)
+        .order_by("code", "target_id", "pk")
+    )
+
+
+def account_posts(account: Account) -> QuerySet[Post]:
+    return (
+        Post.objects.filter(account=account)
+        .only("pk", "published_at", "title", "url", "is_original", "text_hits")
+        .order_by("-published_at", "-pk")
+    )
+
+
+def account_fetches(account: Account) -> QuerySet[FetchAttempt]:
+    return FetchAttempt.objects.filter(account=account).order_by("-at", "-pk")
+
+
 # --- Units ------------------------------------------------------------------------------
 
 
@@ -151,19 +254,27 @@ def column_state(column: Column, snap: ColumnSnapshot | None) -> dict[str, Any]:
     return {"label": "正常更新", "stale": False, "window": window_zh(window)}
 
 
-def site_columns(request: HttpRequest, site: Site) -> tuple[Any, list[dict[str, Any]]]:
-    """A page of the site's registered columns, each with its newest snapshot (two queries)."""
+def site_column_query(site: Site) -> QuerySet[Column]:
+    """The site's registered columns, each annotated with its newest snapshot's pk."""
     newest = (
         ColumnSnapshot.objects.filter(column=OuterRef("pk"))
         .order_by("-run__scan_date", "-run__finished_at", "-pk")
         .values("pk")[:1]
     )
-    columns = paginate(
-        request,
-        Column.objects.filter(site=site).annotate(snap_id=Subquery(newest)).order_by("name", "pk"),
-        param="cpage",
-        per_page=PER_PAGE,
+    return (
+        Column.objects.filter(site=site).annotate(snap_id=Subquery(newest)).order_by("name", "pk")
     )
+
+
+def site_columns(request: HttpRequest, site: Site) -> tuple[Any, list[dict[str, Any]]]:
+    """A page of the site's registered columns, each with its newest snapshot (two queries)."""
+    columns = paginate(request, site_column_query(site), param="cpage", per_page=PER_PAGE)
+    return columns, column_rows(columns)
+
+
+def column_rows(columns: Iterable[Column]) -> list[dict[str, Any]]:
+    """Columns of site_column_query with their snapshot and its state (one query)."""
+    columns = list(columns)
     snaps = (
         ColumnSnapshot.objects.filter(pk__in=[c.snap_id for c in columns if c.snap_id])
         .defer("items")
@@ -175,7 +286,7 @@ def site_columns(request: HttpRequest, site: Site) -> tuple[Any, list[dict[str, 
     for column in columns:
         snap = snaps.get(column.snap_id)
         rows.append({"column": column, "snap": snap, "state": column_state(column, snap)})
-    return columns, rows
+    return rows
 
 
 @dataclass(frozen=True)
