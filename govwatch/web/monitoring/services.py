@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from govwatch.engine.clock import BEIJING
 from govwatch.engine.fetch.types import FetchConfig
+from govwatch.engine.processes import pid_gone
 from govwatch.engine.workdays import WorkCalendar
 from govwatch.web.monitoring.models import Lease, Schedule
 
@@ -177,13 +178,7 @@ def _holder_gone(holder: str) -> bool:
     pid = int(pid_text)
     if pid == os.getpid():
         return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    return pid_gone(pid)
 
 
 def lease_acquire(key: str, holder: str, seconds: int | None = None) -> bool:

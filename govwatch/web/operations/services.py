@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from govwatch.engine.processes import pid_gone
 from govwatch.engine.rows import RowsRefused
 from govwatch.web.operations.models import ACTIVE, Operation
 
@@ -193,13 +194,7 @@ def _process_gone(runner: str) -> bool:
     pid = int(pid_text)
     if pid == os.getpid():
         return boot != BOOT  # an earlier process that had this pid
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    return pid_gone(pid)
 
 
 def operations_mark_stale(operations: Iterable[Operation] | None = None) -> int:

@@ -28,22 +28,8 @@ from govwatch.web.operations.services import BOOT, QUEUED_STALE_ZH, STALE_ZH
 from govwatch.web.registry.models import Site, Unit
 from govwatch.web.scans.models import ScanRun
 from tests.helpers import write_workbook
+from tests.web.registry.helpers import SITE_HEADERS, UNIT_HEADERS
 from tests.web.workspace.conftest import World, messages_of
-
-UNIT_HEADERS = [
-    "单位名称",
-    "别名",
-    "上级单位",
-    "层级",
-    "单位类型",
-    "联系人",
-    "联系电话",
-    "电子邮箱",
-]
-SITE_HEADERS = [
-    "网站标识码", "网站名称", "首页网址", "其他域名", "业务系统", "网站类型", "主办单位", "主管单位",
-    "运行状态",
-]  # fmt: skip
 
 
 @pytest.fixture
