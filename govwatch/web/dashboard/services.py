@@ -193,3 +193,18 @@ def dashboard_verdicts_refresh(inspection_ids: list[int]) -> int:
         UnitVerdicts.objects.filter(inspection__in=inspection_ids).delete()
         UnitVerdicts.objects.bulk_create(rows, batch_size=500)
     return len(rows)
+
+
+def dashboard_ensure(inspection: Inspection | None) -> None:
+    """What an overview needs before it reads: the first overview ever computes the
+    figures itself, and an inspection newer than the last refresh gets its verdicts
+    counted at once; the rest is read as the watch (every 10 minutes) or the 刷新 button
+    stored it."""
+    if not UnitActivity.objects.exists():
+        dashboard_refresh()
+    elif (
+        inspection is not None
+        and not UnitVerdicts.objects.filter(inspection=inspection).exists()
+        and inspection.results.exists()
+    ):
+        dashboard_verdicts_refresh([inspection.pk])

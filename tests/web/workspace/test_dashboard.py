@@ -246,3 +246,15 @@ def test_a_new_inspection_is_counted_on_first_view(world: World, figures: dict[s
     html = world.client("sup").get("/supervise/").content.decode()
     assert "2024Q3" in html and _text(html, "kpi-site-rate") == "0.00%"
     assert "上期 50.00%" in html  # 2024Q2, the newest earlier period
+
+
+def test_unit_operator_sees_its_own_figures(world: World, figures: dict[str, Any]) -> None:
+    html = world.client("op2").get("/portal/").content.decode()
+    assert _text(html, "own-sites") == "1"  # 甲市卫生健康委员会网站 only
+    assert _text(html, "own-site-rate") == "0.00%" and _text(html, "own-unqualified") == "1"
+    failing = re.search(r'id="own-failing".*?</table>', html, re.S)
+    assert failing is not None and "甲市卫生健康委员会网站" in failing.group(0)
+    assert "甲市教育局" not in html and "乙市" not in html  # nobody else's figures
+    assert "/supervise/" not in html  # no link into the supervisors' side
+    html = world.client("op1").get("/portal/").content.decode()
+    assert _text(html, "own-site-rate") == "100.00%"

@@ -16,9 +16,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from govwatch.web.dashboard.models import UnitActivity, UnitVerdicts
 from govwatch.web.dashboard.selectors import Overview, failing_results, region_overview
-from govwatch.web.dashboard.services import dashboard_refresh, dashboard_verdicts_refresh
+from govwatch.web.dashboard.services import dashboard_ensure, dashboard_refresh
 from govwatch.web.inspections.models import Inspection
 from govwatch.web.registry.models import Unit
 from govwatch.web.users.selectors import Scope, get_visible, units_visible
@@ -30,7 +29,7 @@ WALL_ATTENTION = 8
 CHILDREN_PER_PAGE = 50  # a province has 10–20 cities; its departments page on
 
 
-def _inspection(request: HttpRequest) -> Inspection | None:
+def inspection_asked(request: HttpRequest) -> Inspection | None:
     """The inspection asked for (?inspection=pk), else the newest (None: there is none)."""
     wanted = request.GET.get("inspection", "")
     if wanted.isdigit():
@@ -38,20 +37,6 @@ def _inspection(request: HttpRequest) -> Inspection | None:
         if found is not None:
             return found
     return Inspection.objects.order_by("-created_at", "-pk").first()
-
-
-def _ensure_figures(inspection: Inspection | None) -> None:
-    """The first overview ever computes the figures itself, and an inspection newer than
-    the last refresh gets its verdicts counted at once; the rest is read as the watch
-    (every 10 minutes) or the 刷新 button stored it."""
-    if not UnitActivity.objects.exists():
-        dashboard_refresh()
-    elif (
-        inspection is not None
-        and not UnitVerdicts.objects.filter(inspection=inspection).exists()
-        and inspection.results.exists()
-    ):
-        dashboard_verdicts_refresh([inspection.pk])
 
 
 def _charts(overview: Overview) -> dict[str, Any]:
@@ -136,8 +121,8 @@ def _export(overview: Overview, table: str) -> HttpResponse:
 
 
 def _overview_page(request: HttpRequest, scope: Scope, node: Unit | None) -> HttpResponse:
-    inspection = _inspection(request)
-    _ensure_figures(inspection)
+    inspection = inspection_asked(request)
+    dashboard_ensure(inspection)
     overview = region_overview(scope, node, inspection)
     if wants_xlsx(request):
         return _export(overview, request.GET.get("table", ""))
@@ -226,8 +211,8 @@ def _wall_data(overview: Overview) -> dict[str, Any]:
 def work_wall(request: HttpRequest, scope: Scope) -> HttpResponse:
     """The wall display: the home node's figures in large type; its script fetches
     ?format=json every minute and redraws, so a screen left on stays current."""
-    inspection = _inspection(request)
-    _ensure_figures(inspection)
+    inspection = inspection_asked(request)
+    dashboard_ensure(inspection)
     overview = region_overview(scope, _home_node(scope), inspection)
     data = _wall_data(overview)
     if request.GET.get("format") == "json":

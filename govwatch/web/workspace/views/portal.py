@@ -8,6 +8,8 @@ shown as a message.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db.models import Count
@@ -15,6 +17,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from govwatch.web.dashboard.selectors import failing_results, region_overview
+from govwatch.web.dashboard.services import dashboard_ensure
+from govwatch.web.inspections.models import Inspection
+from govwatch.web.registry.models import Unit
 from govwatch.web.tickets.models import DONE, ITEM_STATE_ZH, ProblemItem
 from govwatch.web.tickets.services import (
     MAX_UPLOAD_BYTES,
@@ -46,6 +52,9 @@ from govwatch.web.workspace.views.lists import (
 TOO_BIG = f"文件超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB 上限"
 
 
+OWN_FAILING = 20  # a unit has a handful of sites and accounts
+
+
 @portal_page
 def portal_home(request: HttpRequest, scope: Scope) -> HttpResponse:
     lists = lists_with_counts(problem_lists_visible(scope).select_related("inspection"))
@@ -65,7 +74,24 @@ def portal_home(request: HttpRequest, scope: Scope) -> HttpResponse:
     rows = with_days_left(page)
     for row in rows:
         row["states"] = by_state.get(row["list"].pk, [])
-    return render(request, "workspace/portal/home.html", {"page": page, "rows": rows})
+    context = {"page": page, "rows": rows, **_own_overview(scope)}
+    return render(request, "workspace/portal/home.html", context)
+
+
+def _own_overview(scope: Scope) -> dict[str, Any]:
+    """本单位概况: the unit's own figures in the latest inspection (the supervisors'
+    overview of a node, the unit's own scope), and its own targets that failed."""
+    unit = Unit.objects.filter(pk=scope.unit_id).first()
+    if unit is None:
+        return {}
+    inspection = Inspection.objects.order_by("-created_at", "-pk").first()
+    dashboard_ensure(inspection)
+    overview = region_overview(scope, unit, inspection)
+    return {
+        "o": overview,
+        "f": overview.figures,
+        "failing": list(failing_results(overview)[:OWN_FAILING]),
+    }
 
 
 @portal_page
