@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from govwatch.engine.text.findings import TextHit
+from govwatch.web.proofreading.marks import Numbered, marked_html, numbered
 from govwatch.web.proofreading.models import AllowedWord, ProofreadDraft
 from govwatch.web.registry.models import Unit
 from govwatch.web.users.selectors import Scope
@@ -46,3 +48,10 @@ def allowed_words_history(scope: Scope) -> QuerySet[AllowedWord]:
     return AllowedWord.objects.filter(unit_id=scope.unit_id).select_related(
         "unit", "created_by", "revoked_by"
     )
+
+
+def draft_marked(draft: ProofreadDraft, findings: list[TextHit]) -> tuple[list[Numbered], str]:
+    """A checked draft as its page reads it: the hits numbered in reading order, and the
+    text (escaped) with each hit marked and numbered."""
+    items = numbered(findings)
+    return items, marked_html(draft.text, items)

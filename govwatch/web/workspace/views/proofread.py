@@ -21,11 +21,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from govwatch.web.proofreading.marks import marked_html, numbered
 from govwatch.web.proofreading.models import MAX_DRAFT_CHARS, ProofreadDraft
 from govwatch.web.proofreading.selectors import (
     allowed_words_applying,
     allowed_words_history,
+    draft_marked,
     drafts_visible,
 )
 from govwatch.web.proofreading.services import (
@@ -124,11 +124,11 @@ def proofread_submit(request: HttpRequest, scope: Scope) -> HttpResponse:
 def proofread_draft(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     draft: ProofreadDraft = get_visible(drafts_visible(scope), pk=pk)
     outcome = draft_check(draft, scope)
-    items = numbered(outcome.findings)
+    items, marked = draft_marked(draft, outcome.findings)
     context = {
         "draft": draft,
         "items": items,
-        "marked": marked_html(draft.text, items),
+        "marked": marked,
         "outcome": outcome,
         "serious": sum(1 for i in items if i.hit.severity == "serious"),
         "may_change": _may_change(scope),
