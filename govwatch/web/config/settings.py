@@ -380,6 +380,9 @@ GOVWATCH_ALERT_SEND_AT_ONCE = _flag("GOVWATCH_ALERT_SEND_AT_ONCE", True)
 GOVWATCH_ALERT_INLINE = False
 # Tests only: run a submitted item's re-check inside the request instead of on a thread.
 GOVWATCH_RECHECK_INLINE = False
+# Tests only: run a web-started operation (运行操作) within its request instead of on a
+# worker or a thread.
+GOVWATCH_OPERATIONS_INLINE = False
 
 LOGGING = {
     "version": 1,

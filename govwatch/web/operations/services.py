@@ -100,7 +100,7 @@ def operation_create(
 def operation_start(operation: Operation) -> None:
     """Run OPERATION away from the request, once the transaction that created it commits."""
     pk = operation.pk
-    if getattr(settings, "GOVWATCH_OPERATIONS_INLINE", False):
+    if settings.GOVWATCH_OPERATIONS_INLINE:
         # Tests: at once, on this connection (a test's transaction never commits).
         operation_execute(pk)
         return

@@ -54,9 +54,12 @@ def canvas_drawn(browser: Any, chart: str) -> bool:
 
 
 def test_supervisor_day(
-    browser: Any, live_app: str, screenshots: Path, world: Any, tmp_path: Path
+    browser: Any, live_app: str, screenshots: Path, world: Any, tmp_path: Path, settings: Any
 ) -> None:
     inspection = world["inspection"]
+    # Operations run on a thread of the served app, as on the embedded default (the
+    # service suite has a broker but no worker in this process).
+    settings.CELERY_BROKER_URL = ""
     login(browser, live_app, "shengjianguan")
 
     # 1. The overview of the province: figures, the children, both charts, the failing list.
