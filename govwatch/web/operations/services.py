@@ -16,13 +16,14 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from govwatch.engine.processes import pid_gone
@@ -127,13 +128,32 @@ def _thread(pk: int) -> None:
         connection.close()
 
 
+LOCK_RETRIES = 5
+
+
+def _locked_retry(write: Callable[[], int]) -> int:
+    """A short write of the operation's row, retried while SQLite says the table is locked:
+    the poll of the progress page reads the row while the worker thread writes it, and an
+    in-memory or busy SQLite answers "locked" at once instead of waiting."""
+    for attempt in range(LOCK_RETRIES):
+        try:
+            return write()
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == LOCK_RETRIES - 1:
+                raise
+            time.sleep(0.05 * 2**attempt)
+    return 0
+
+
 def operation_progress(operation: Operation, done: int, total: int, message: str) -> None:
     """Record how far OPERATION is (a short UPDATE: the page polls it every 2 s)."""
     now = timezone.now()
     operation.done, operation.total, operation.message = done, total, message[:300]
     operation.heartbeat_at = now
-    Operation.objects.filter(pk=operation.pk).update(
-        done=done, total=total, message=message[:300], heartbeat_at=now
+    _locked_retry(
+        lambda: Operation.objects.filter(pk=operation.pk).update(
+            done=done, total=total, message=message[:300], heartbeat_at=now
+        )
     )
 
 
@@ -141,8 +161,10 @@ def operation_execute(pk: int) -> str:
     """Run one queued operation to its end; returns the final state. An operation already
     taken (by another worker, or run twice by the queue) is left alone."""
     now = timezone.now()
-    taken = Operation.objects.filter(pk=pk, state="queued").update(
-        state="running", runner=runner_id(), started_at=now, heartbeat_at=now
+    taken = _locked_retry(
+        lambda: Operation.objects.filter(pk=pk, state="queued").update(
+            state="running", runner=runner_id(), started_at=now, heartbeat_at=now
+        )
     )
     if not taken:
         return "skipped"
@@ -174,13 +196,15 @@ def _finish(operation: Operation, state: str, result: dict[str, Any], error: str
         message = "失败：" + (error.splitlines()[0] if error else "未知原因")
     elif state == "done":
         message = str(result.get("summary") or "已完成")
-    Operation.objects.filter(pk=operation.pk).update(
-        state=state,
-        result=result,
-        error=error,
-        finished_at=now,
-        heartbeat_at=now,
-        message=message[:300],
+    _locked_retry(
+        lambda: Operation.objects.filter(pk=operation.pk).update(
+            state=state,
+            result=result,
+            error=error,
+            finished_at=now,
+            heartbeat_at=now,
+            message=message[:300],
+        )
     )
 
 
