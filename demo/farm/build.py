@@ -96,8 +96,9 @@ class _Column:
     count: int  # 0 = blank column
     newest_age: int  # days before the scan date
     shape: str
-    undated: bool = False
-    pager: str = "script"  # "script" (createPageHTML) or "links"
+    undated: bool = False  # no date anywhere: not in the list, not in the article
+    pager: str = "script"  # "script" (createPageHTML), "links", or "trs" (see below)
+    list_dates: bool = True  # False: the list shows titles only, the article its date
     cms_urls: bool = True  # item URLs carry yyyymm (TRS style)
     in_nav: bool = True
 
@@ -232,16 +233,32 @@ class _SiteBuilder:
             title = f"{_title(rng)}（{number + 1}）"
             items.append((href, title, None if col.undated else day))
             self.articles.append(href)
-            self.add_article(col, href, title, day)
+            self.add_article(col, href, title, None if col.undated else day)
             day -= timedelta(days=rng.randint(1, 9))
         pages = max(1, -(-len(items) // PAGE_SIZE))
         side = H.sidebar([(c.path, c.name) for c in self.columns if c.path != col.path][:6])
         for index in range(pages):
             chunk = items[index * PAGE_SIZE : (index + 1) * PAGE_SIZE]
-            shown = [(h, t, H.show_date(d, col.shape) if d else "") for h, t, d in chunk]
+            shown = [
+                (h, t, H.show_date(d, col.shape) if d and col.list_dates else "")
+                for h, t, d in chunk
+            ]
             body = H.crumb(col.path, col.name) + side
-            body += H.item_list(shown) if chunk else '<div class="list"><p>暂无信息</p></div>'
-            if pages > 1 and col.pager == "script":
+            if not chunk:
+                body += '<div class="list"><p>暂无信息</p></div>'
+            elif col.pager == "trs":
+                body += H.item_blocks(shown)
+            else:
+                body += H.item_list(shown)
+            if pages > 1 and col.pager == "trs":
+                # TRS WCM: the page count in a variable, the pager written by script.
+                body += (
+                    f'<div class="page" id="page_div"><script>var countPage = {pages};'
+                    f"var currentPage = {index};"
+                    "createPageHTML('page_div', countPage, currentPage, 'index', 'html',"
+                    f" {len(items)});</script></div>"
+                )
+            elif pages > 1 and col.pager == "script":
                 body += (
                     f'<div class="page"><script>createPageHTML({pages}, {index}, '
                     '"index", "html");</script></div>'
@@ -266,18 +283,26 @@ class _SiteBuilder:
             "blank": not items,
             "date_shape": col.shape,
         }
+        if not col.list_dates and dated:
+            # Titles only in the list: the newest date is read from the articles' headers.
+            self.truth_columns[self.url(col.path)]["date_source"] = "article"
         if col.kind == "news":
             self.home_items += [(h, t, d) for h, t, d in items[:5] if d is not None]
 
-    def add_article(self, col: _Column, href: str, title: str, day: date) -> None:
+    def add_article(self, col: _Column, href: str, title: str, day: date | None) -> None:
+        """An article page; DAY None: it shows no date at all (the undated column's)."""
+        info = f"发布时间：{day.isoformat()} 来源：{self.name}" if day else f"来源：{self.name}"
         body = (
             H.crumb(col.path, col.name)
             + f"<h1>{title}</h1>"
-            + f'<div class="info">发布时间：{day.isoformat()} 来源：{self.name}</div>'
+            + f'<div class="info">{info}</div>'
             + f'<div class="content"><p>{title}。{"".join(self.rng.sample(_WORDS, 8))}。</p>'
             + "{extra}</div>"
         )
-        self.add(href, self.shell(title, body, ArticleTitle=title, PubDate=day.isoformat()))
+        meta = {"ArticleTitle": title}
+        if day is not None and col.list_dates:
+            meta["PubDate"] = day.isoformat()  # a titles-only column's date is the header's
+        self.add(href, self.shell(title, body, **meta))
 
     def inject(self, path: str, snippet: str) -> None:
         page = self.farm_host.pages[path]

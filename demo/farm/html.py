@@ -57,6 +57,16 @@ def item_list(items: list[tuple[str, str, str]]) -> str:
     return f'<div class="list"><ul>\n{rows}</ul></div>'
 
 
+def item_blocks(items: list[tuple[str, str, str]], size: int = 5) -> str:
+    """A TRS list: blocks of SIZE li, one ul per block, each in its own div (a person
+    counts every item; a parser that keeps one ul sees five)."""
+    blocks = "".join(
+        f'<div class="list-block">{item_list(items[start : start + size])}</div>\n'
+        for start in range(0, len(items), size)
+    )
+    return f'<div class="news-list">{blocks}</div>'
+
+
 def sidebar(links: list[tuple[str, str]]) -> str:
     rows = "".join(f'<li><a href="{escape(u)}">{escape(t)}</a></li>' for u, t in links)
     return f'<div class="side"><h3>栏目导航</h3><ul>{rows}</ul></div>'

@@ -172,6 +172,10 @@ def _dm6(rng: random.Random) -> _SiteBuilder:
     site.columns = [
         _Column("/xwzx/gzdt/", "工作动态", "news", True, rng.randint(8, 12), 1, "iso"),
         _Column("/zwgk/tzgg/", "通知公告", "notice", True, 6, 9, "cn"),
+        # A TRS WCM list: 38 items over 3 pages, five li per ul, createPageHTML pager.
+        _Column("/xwzx/bmdt/", "部门动态", "news", True, 38, 2, "iso", pager="trs"),
+        # Titles only in the list; each article shows its date in its header only.
+        _Column("/zwgk/gsgg/", "公示公告", "notice", True, 5, 12, "iso", list_dates=False),
     ]
     site.extra_home = [("/hdjl/zxzx/", "在线咨询")]
     site.icp_record = False  # planted: no ICP备案号 in the footer, until the fix

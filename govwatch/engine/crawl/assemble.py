@@ -72,6 +72,10 @@ def columns(data: CrawlData) -> tuple[ColumnResult, ...]:
         seen: dict[str, ListItem] = {}
         for digest in digests:
             for item in digest.items:
+                if item.published is None and item.url in data.article_dates:
+                    # The list shows no date: the article's own header (or meta) gives it.
+                    published, source = data.article_dates[item.url]
+                    item = ListItem(item.title, item.url, published, source)
                 seen.setdefault(item.url, item)
         items = tuple(seen.values())
         dates = [i.published for i in items if i.published is not None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +25,7 @@ from govwatch.engine.crawl.textscan import (
 from govwatch.engine.fetch.client import Fetcher
 from govwatch.engine.fetch.encoding import decode_body
 from govwatch.engine.fetch.types import FetchError, FetchResult
+from govwatch.engine.parse.article import FROM_META, extract_article_date
 from govwatch.engine.parse.page import PageDigest, parse_page
 from govwatch.engine.parse.types import Link
 from govwatch.engine.parse.urls import UNSUPPORTED_PREFIX, UrlResolver, host_of, normalize_url
@@ -56,6 +58,22 @@ class CrawlData:
     failures: list[PageFailure] = field(default_factory=list)
     counters: Counters = field(default_factory=Counters)
     text_hits: list[TextHit] = field(default_factory=list)
+    # Article page -> (publish date, "article" or "article_meta"): dates for list items
+    # that show none.
+    article_dates: dict[str, tuple[date, str]] = field(default_factory=dict)
+
+
+# The article's date rides in the stored digest under this key (PageDigest.from_json
+# ignores it), so 304s, unchanged pages and resumed scans keep it without a parse.
+ARTICLE_KEY = "article"
+
+
+def _article_json(html: str, scan_date: date, url: str) -> list[str] | None:
+    found = extract_article_date(html, scan_date, url)
+    if found is None:
+        return None
+    source = "article_meta" if found.source == FROM_META else "article"
+    return [found.published.isoformat(), source]
 
 
 def _content_hash(body: bytes) -> str:
@@ -190,6 +208,7 @@ class SiteCrawler:
                 self._replay_attachment(url, attachment)
         elif record.digest is not None:
             as_list = url in data.list_owner or url == data.home
+            self._note_article(url, record.digest.get(ARTICLE_KEY))
             self._handle_digest(url, depth, PageDigest.from_json(record.digest), as_list)
 
     async def _fetch_page(
@@ -217,6 +236,7 @@ class SiteCrawler:
         base = dict(url=url, scan_id=self.scan_id, status=result.status)
         if result.not_modified and usable and record is not None and record.digest is not None:
             data.counters.pages_not_modified += 1
+            self._note_article(url, record.digest.get(ARTICLE_KEY))
             return PageDigest.from_json(record.digest), PageRecord(
                 **base,  # type: ignore[arg-type]
                 error="",
@@ -241,10 +261,18 @@ class SiteCrawler:
         data.counters.pages_fetched += 1
         # Without a state store nothing is compared later: skip the hash and the record.
         content_hash = _content_hash(result.body) if self.state is not None else ""
-        if usable and record is not None and record.content_hash == content_hash:
+        article: list[str] | None = None
+        if (
+            usable
+            and record is not None
+            and record.content_hash == content_hash
+            # Stored before article dates were kept: parse it once more for the date.
+            and (as_list or ARTICLE_KEY in (record.digest or {}))
+        ):
             data.counters.pages_unchanged += 1
             assert record.digest is not None
             digest = PageDigest.from_json(record.digest)
+            article = record.digest.get(ARTICLE_KEY)
         else:
             text, encoding = decode_body(result.body, result.content_type)
             digest = parse_page(
@@ -258,8 +286,14 @@ class SiteCrawler:
                 encoding=encoding,
             )
             data.counters.pages_parsed += 1
+            if not as_list:  # a list or the home page is nobody's article
+                article = _article_json(text, self.scan_date, result.final_url)
+        self._note_article(url, article)
         if self.state is None:
             return digest, None
+        stored = digest.to_json()
+        if not as_list:
+            stored[ARTICLE_KEY] = article or []  # [] : looked, found none
         saved = PageRecord(
             **base,  # type: ignore[arg-type]
             error="",
@@ -268,9 +302,15 @@ class SiteCrawler:
             content_hash=content_hash,
             as_list=as_list,
             as_site=as_site,
-            digest=digest.to_json(),
+            digest=stored,
         )
         return digest, saved
+
+    def _note_article(self, url: str, article: Any) -> None:
+        if isinstance(article, list) and len(article) == 2:
+            # A damaged record: the page simply has no known date.
+            with contextlib.suppress(TypeError, ValueError):
+                self.data.article_dates[url] = (date.fromisoformat(article[0]), str(article[1]))
 
     def _handle_digest(self, url: str, depth: int, digest: PageDigest, as_list: bool) -> None:
         data = self.data
@@ -280,6 +320,7 @@ class SiteCrawler:
             if owner is not None:
                 for page in digest.pagination:
                     self._add_list_page(owner, page, depth)
+                self._fetch_undated_articles(digest, depth)
         if url == data.home and self.config.discover_columns:
             self._discover_columns(digest.nav_links)
         for link in digest.links:
@@ -287,6 +328,21 @@ class SiteCrawler:
         if self.config.check_text and digest.text:
             # Resumed and unchanged pages come here too, from their stored digest.
             data.text_hits.extend(page_text_hits(url, digest.text))
+
+    def _fetch_undated_articles(self, digest: PageDigest, depth: int) -> None:
+        """The first undated items' articles (a list's newest come first) are fetched even
+        past the depth and page limits (the daily freshness pass stops at the lists), so
+        their publish dates can stand in for the dates the list does not show."""
+        budget = self.config.article_dates
+        for item in digest.items:
+            if budget <= 0:
+                return
+            if item.published is not None or host_of(item.url) not in self.data.hosts:
+                continue
+            if extension(item.url) in RESOURCE_EXTENSIONS:
+                continue
+            budget -= 1
+            self._enqueue_page(item.url, depth + 1, force=True)
 
     def _add_list_page(self, owner: str, page: str, depth: int) -> None:
         data = self.data

@@ -44,6 +44,9 @@ class ScanConfig:
     max_query_variants: int = 20  # distinct query strings per path (endless-query traps)
     max_path_segments: int = 12
     max_list_pages: int = 10  # pagination pages followed per column
+    # Undated items per list page whose article is fetched (beyond the depth and page
+    # limits) for its publish date, so a list that shows no dates is still judged.
+    article_dates: int = 5
     workers: int = 64
     check_links: bool = True
     # Run the content checks on every page's visible text and on the text of the site's

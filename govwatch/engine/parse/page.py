@@ -10,15 +10,36 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import unquote
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from govwatch.engine.parse.columns import extract_items, extract_pagination
 from govwatch.engine.parse.types import FOOTER_SELECTOR, NAV_SELECTOR, Link, ListItem
 from govwatch.engine.parse.urls import PageResolver, UrlResolver
+from govwatch.engine.parse.visible import clean_text, outermost, visible_copy
+
+__all__ = ["PageDigest", "clean_text", "parse_page"]
 
 _LINK_SELECTOR = "a[href], area[href], img[src], iframe[src], frame[src]"
-_SPACE = re.compile(r"\s+")
+# Service blocks (办事服务, 政务服务, 网上办事, 便民服务) by the names gov CMS templates give them;
+# a link there is offered for its purpose, unlike a headline in a news list.
+_SERVICE_SELECTOR = (
+    "[class*=bsfw], [id*=bsfw], [class*=zwfw], [id*=zwfw], [class*=wsbs], [id*=wsbs], "
+    "[class*=banshi], [id*=banshi], [class*=fuwu], [id*=fuwu], [class*=bmfw], [id*=bmfw], "
+    "[class*=service], [id*=service]"
+)
+_HEADING_SELECTOR = "h1, h2, h3, h4, h5, h6, dt, [class*=tit]"
+_SERVICE_HEADING = re.compile(
+    r"^(?:办事服务|政务服务|网上办事|在线办事|便民服务|公共服务|特色服务|办事大厅|服务大厅|"
+    r"业务系统|网上服务|在线服务|服务导航|办事指南|我要办)$"
+)
+# URLs a script loads or writes: the 党政机关网站标识 is usually written by one (conac.cn).
+_SCRIPT_URL = re.compile(r"(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^\s'\"<>()\\]*")
+_MAX_SCRIPT_REFS = 40
+_TEXT_LIMIT = 20000
+_FOOTER_LIMIT = 4000
+_TAIL = 1500  # the bottom of a page whose template names no footer block
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +49,14 @@ class PageDigest:
     links: tuple[Link, ...] = ()
     meta: tuple[tuple[str, str], ...] = ()
     nav_links: tuple[Link, ...] = ()
-    footer_text: str = ""
+    footer_text: str = ""  # visible text of the footer blocks (the page's tail without one)
     text: str = ""  # visible text: the home page, and every page when text is checked
     items: tuple[ListItem, ...] = ()
     pagination: tuple[str, ...] = ()
     encoding: str = ""
     search_form: bool = False  # a site-search form (home page only)
+    service_links: tuple[Link, ...] = ()  # links in service blocks (home page only)
+    script_refs: tuple[str, ...] = ()  # URLs the page's scripts load or write (home only)
 
     def meta_value(self, name: str) -> str:
         low = name.lower()
@@ -58,6 +81,8 @@ class PageDigest:
             "pages": list(self.pagination),
             "enc": self.encoding,
             "search": self.search_form,
+            "svc": [[x.url, x.text, x.kind] for x in self.service_links],
+            "scripts": list(self.script_refs),
         }
 
     @classmethod
@@ -77,11 +102,9 @@ class PageDigest:
             pagination=tuple(data.get("pages", ())),
             encoding=data.get("enc", ""),
             search_form=bool(data.get("search", False)),
+            service_links=tuple(Link(u, t, k) for u, t, k in data.get("svc", ())),
+            script_refs=tuple(data.get("scripts", ())),
         )
-
-
-def clean_text(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
 
 
 def _links(nodes: list[LexborNode], page: PageResolver) -> tuple[Link, ...]:
@@ -140,6 +163,8 @@ def parse_page(
     page = resolver.page(base)
     links = _links(tree.css(_LINK_SELECTOR), page)
     nav_links: tuple[Link, ...] = ()
+    service_links: tuple[Link, ...] = ()
+    script_refs: tuple[str, ...] = ()
     footer_text = ""
     text = ""
     search_form = False
@@ -149,13 +174,16 @@ def parse_page(
         for container in tree.css(NAV_SELECTOR):
             nav_nodes.extend(container.css("a[href]"))
         nav_links = _links(nav_nodes, page)
-        footer_text = " ".join(
-            clean_text(node.text(separator=" ")) for node in tree.css(FOOTER_SELECTOR)
-        )[:4000]
-    if want_site or want_text:
-        body = tree.body
-        text = clean_text(body.text(separator=" ")) if body is not None else ""
-        text = text[:20000]
+        service_links = _links(_service_anchors(tree), page)
+        script_refs = _script_refs(tree)
+    body = tree.body
+    if (want_site or want_text) and body is not None:
+        # On a copy: the list and pager extraction below read hidden tabs and pager scripts.
+        shown = visible_copy(body)
+        full = clean_text(shown.text(separator=" "))
+        text = full[:_TEXT_LIMIT]
+        if want_site:
+            footer_text = _footer_text(shown, full)
     items: tuple[ListItem, ...] = ()
     pagination: tuple[str, ...] = ()
     if want_list:
@@ -173,7 +201,50 @@ def parse_page(
         pagination=pagination,
         encoding=encoding,
         search_form=search_form,
+        service_links=service_links,
+        script_refs=script_refs,
     )
+
+
+def _footer_text(shown: LexborNode, full: str) -> str:
+    """The visible footer blocks; without any, the tail of the page, where footers sit."""
+    # Outermost blocks only: a footer holding a .copyright div is read once.
+    blocks = [clean_text(n.text(separator=" ")) for n in outermost(shown.css(FOOTER_SELECTOR))]
+    text = " ".join(b for b in blocks if b)
+    if not text:
+        return full[-_TAIL:]
+    return text[:_FOOTER_LIMIT]
+
+
+def _service_anchors(tree: LexborHTMLParser) -> list[LexborNode]:
+    """Anchors in service blocks: named by class/id, or headed 办事服务/政务服务…"""
+    anchors: list[LexborNode] = []
+    for container in tree.css(_SERVICE_SELECTOR):
+        anchors.extend(container.css("a[href]"))
+    for heading in tree.css(_HEADING_SELECTOR):
+        if not _SERVICE_HEADING.match(heading.text(deep=True, strip=True)):
+            continue
+        block = heading.parent
+        if block is None or block.tag in ("body", "html"):
+            continue
+        anchors.extend(
+            a for a in block.css("a[href]") if a.text(strip=True) != heading.text(strip=True)
+        )
+    return anchors
+
+
+def _script_refs(tree: LexborHTMLParser) -> tuple[str, ...]:
+    refs: dict[str, None] = {}
+    for script in tree.css("script"):
+        src = script.attributes.get("src")
+        if src:
+            refs.setdefault(src.strip()[:200], None)
+        # document.write(unescape("%3Cscript src='//dcs.conac.cn/...'")): the URL is escaped.
+        for found in _SCRIPT_URL.findall(unquote(script.text(deep=True))):
+            refs.setdefault(found[:200], None)
+        if len(refs) >= _MAX_SCRIPT_REFS:
+            break
+    return tuple(refs)[:_MAX_SCRIPT_REFS]
 
 
 def _is_search_form(form: LexborNode) -> bool:

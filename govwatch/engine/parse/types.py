@@ -32,3 +32,4 @@ class ListItem:
     title: str
     url: str
     published: date | None  # None: the item shows no date (counts as not updated)
+    date_source: str = ""  # "": shown in the list; "article"/"article_meta": from its page

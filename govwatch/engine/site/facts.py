@@ -7,25 +7,76 @@ a finding without re-crawling. Missing marks are empty strings, not guesses.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from govwatch.engine.parse.page import PageDigest
+from govwatch.engine.parse.types import Link
 from govwatch.engine.parse.urls import host_of
 
 SITE_META_TAGS = ("SiteName", "SiteDomain", "SiteIDCode")
 _GOV_IDN = "xn--" + "政务".encode("punycode").decode("ascii")  # the .政务 Chinese gov suffix
-_SITE_ID = re.compile(r"网站标识码\s*[:：]?\s*([A-Za-z0-9]{10})(?![A-Za-z0-9])")
-_ICP = re.compile(r"[\u4e00-\u9fa5]ICP[备証证]\s*\d+\s*号(?:\s*-\s*\d+)?")
-_POLICE = re.compile(r"[\u4e00-\u9fa5]公网安备\s*\d+\s*号")
-_OPERATOR = re.compile(r"主办(?:单位)?\s*[:：]\s*([^\s|｜,，。;；:：]{2,40})")
+_CJK = "\u4e00-\u9fa5"
+# The filing marks are read on NFKC text: full-width colons, digits, letters and dashes
+# ("：", "１", "ＩＣＰ", "－") come out ASCII, so the patterns below need only one form.
+_SITE_ID = re.compile(r"网站(?:标识|识别)码\s*(?:为\s*)?:?\s*([A-Za-z0-9]{10})(?![A-Za-z0-9])")
+_ICP_NUMBER = r"\d{4,12}\s*号?(?:\s*[-—–]\s*\d{1,3}(?:\s*号)?)?"
+_ICP = re.compile(
+    # 京ICP备05070218号-1, 京ICP证030173号, 京 ICP 备 05070218 号, ICP备案号：京ICP备…
+    rf"[{_CJK}]\s*ICP\s*[备証证]\s*(?:案\s*)?(?:编?号\s*)?:?\s*{_ICP_NUMBER}"
+    rf"|ICP\s*备案\s*(?:编?号)?\s*:?\s*(?:[{_CJK}]\s*ICP\s*[备証证]\s*)?{_ICP_NUMBER}",
+    re.IGNORECASE,
+)
+# A public-security record number has 14 digits; 8 to 16 tolerates the odd old one while
+# "办理公安备案手续" in a sentence (no number) never counts.
+_POLICE_NUMBER = r"\d{8,16}\s*号?"
+_POLICE = re.compile(
+    # 京公网安备 11010502030143号, 公安备案号：…, 公安机关备案号…, 公安备案 11010502030143
+    rf"(?:[{_CJK}]\s*)?公\s*网\s*安\s*备\s*(?:案\s*)?(?:编?号\s*)?:?\s*{_POLICE_NUMBER}"
+    rf"|公\s*安\s*(?:机\s*关\s*)?(?:网\s*站\s*)?备\s*案\s*(?:编?号\s*)?:?\s*"
+    rf"(?:[{_CJK}]\s*公网安备\s*)?{_POLICE_NUMBER}"
+)
+# 主办单位：, 主办：, 主 办：, 网站主办：, 主办机关：; 主办方： only in a footer block, where it is
+# the site's operator and not an event's organiser in a news sentence.
+_OPERATOR_NAME = r"([^\s|｜,，。;；:：/／]{2,40})"
+_OPERATOR_FOOTER = re.compile(
+    r"主\s*办\s*(?:单\s*位|方|机\s*关|部\s*门)?\s*[:：]\s*"
+    + _OPERATOR_NAME
+    + r"|由\s*([^\s|｜,，。;；:：由]{2,40}?)\s*主办"
+)
+_OPERATOR_BODY = re.compile(r"主\s*办\s*(?:单\s*位|机\s*关|部\s*门)?\s*[:：]\s*" + _OPERATOR_NAME)
+# What follows the operator's name when a footer runs its fields together.
+_OPERATOR_END = re.compile(
+    r"承\s*办|协\s*办|技术支持|运行维护|运维|维护单位|联系|电话|地址|邮编|邮箱|网站标识码|标识码|"
+    r"备案|版权|ICP|Copyright|©",
+    re.IGNORECASE,
+)
+_BODY_TAIL = 2000  # without the operator in the footer, only the page's bottom is read
 _PHONE = re.compile(r"(?:联系电话|电话|联系方式)\s*[:：]\s*([0-9（）()\-\s]{7,20}\d)")
 _INTERACTION = re.compile(r"留言|信箱|咨询|互动|建言|献策|来信|问政|民意征集")
 # W-V5a: special channels do not count as a consultation channel.
 _SPECIAL_CHANNEL = re.compile(r"信访|纪检|举报|监察")
 _ACCESSIBILITY = re.compile(r"无障碍|适老化|长者|关怀版|老年模式|读屏|助老")
-_BUSINESS = re.compile(r"办事|服务大厅|政务服务|网上办|申报|交易|审批|缴费|业务系统|服务平台")
+# Business systems are recognised by the link's role: its text names a service hall or an
+# application system (what the link is), never by words inside a news headline.
+_SYSTEM_ROLE = re.compile(
+    r"办事大厅|服务大厅|网上大厅|政务大厅|一网通办|一网办|政务服务|公共资源交易|"
+    r"(?:网上|在线|掌上|移动)(?:办事|办理|服务|审批|申报|缴费|查询|预约|交易|受理)|"
+    r"(?:办事|服务|申报|查询|审批|业务|填报|缴费|交易|受理|预约|登记|办公|报名)"
+    r"(?:系统|平台|大厅|专区)"
+)
+# Weaker words, a business system only in a navigation or service block.
+_BUSINESS = re.compile(r"办事|服务大厅|政务服务|网上办|申报|交易|审批|缴费|业务系统|服务平台|查询")
+# A headline: a document title, a sentence, a report of an event.
+_HEADLINE = re.compile(
+    r"^关于|[《》“”\"「」【】，。！？；]|"
+    r"(?:通知|通告|公告|公示|通报|意见|办法|方案|规定|决定|细则|报告|批复|纪要|讲话|要点|解读|"
+    r"简报|新闻|动态|会议|工作)$|"
+    r"召开|举行|举办|开展|部署|推进|印发|做好|出席|调研|视察|会见|座谈|启动|开幕|闭幕|答记者问"
+)
+_MAX_SYSTEM_NAME = 26
 _PARTY_MARK = re.compile(r"conac\.cn|dzjg|党政机关")
 
 
@@ -73,6 +124,29 @@ def _first(pattern: re.Pattern[str], text: str, group: int = 0) -> str:
     return re.sub(r"\s+", "", match.group(group)) if match else ""
 
 
+def _operator(footer: str, text: str) -> str:
+    """主办单位 from the footer; from the page's bottom only when the footer has none."""
+    for pattern, where in ((_OPERATOR_FOOTER, footer), (_OPERATOR_BODY, text[-_BODY_TAIL:])):
+        for match in pattern.finditer(where):
+            name = next((g for g in match.groups() if g), "")
+            name = _OPERATOR_END.split(name, maxsplit=1)[0].strip()
+            if len(name) >= 2:
+                return name
+    return ""
+
+
+def is_business_system(link: Link, in_block: bool, listed: bool) -> bool:
+    """Whether LINK opens a business system (业务系统): a service hall or an application
+    system by what its text says the link is for. IN_BLOCK: the link sits in a navigation or
+    service block; LISTED: it is an item of a news list (a headline, whatever its words)."""
+    text = re.sub(r"\s+", "", link.text)
+    if link.kind != "a" or listed or not text or len(text) > _MAX_SYSTEM_NAME:
+        return False
+    if _HEADLINE.search(text):
+        return False
+    return bool(_SYSTEM_ROLE.search(text) or (in_block and _BUSINESS.search(text)))
+
+
 def extract_site_facts(
     home: PageDigest | None,
     home_url: str,
@@ -85,17 +159,23 @@ def extract_site_facts(
     base = SiteFacts(gov_domain=is_gov_domain(home_host), https=home_url.startswith("https:"))
     if home is None:
         return base
-    marks_text = f"{home.footer_text} {home.text}"
+    # The footer first: a number quoted in a news item must not win over the footer's own.
+    marks_text = unicodedata.normalize("NFKC", f"{home.footer_text} {home.text}")
     meta = tuple((name, home.meta_value(name)) for name in SITE_META_TAGS if home.meta_value(name))
     found_systems: dict[str, None] = dict.fromkeys(business_systems)
+    block_urls = {link.url for link in (*home.nav_links, *home.service_links)}
+    listed_urls = {item.url for item in home.items}
     interaction = accessibility = ""
-    party_mark = bool(_PARTY_MARK.search(home.footer_text))
+    party_mark = bool(
+        _PARTY_MARK.search(home.footer_text)
+        or any(_PARTY_MARK.search(ref) for ref in home.script_refs)
+    )
     for link in home.links:
         text = link.text
         if link.url.startswith("unsupported:"):
             continue
         external = host_of(link.url) not in hosts
-        if external and link.kind == "a" and _BUSINESS.search(text):
+        if external and is_business_system(link, link.url in block_urls, link.url in listed_urls):
             found_systems.setdefault(link.url, None)
         if (
             not interaction
@@ -116,7 +196,7 @@ def extract_site_facts(
         icp_record=_first(_ICP, marks_text),
         police_record=_first(_POLICE, marks_text),
         party_gov_mark=party_mark,
-        operating_unit=_first(_OPERATOR, marks_text, 1),
+        operating_unit=_operator(home.footer_text, home.text),
         contact=_first(_PHONE, marks_text, 1) or ("联系我们" if "联系我们" in marks_text else ""),
         site_meta=meta,
         missing_site_meta=tuple(n for n in SITE_META_TAGS if not home.meta_value(n)),

@@ -57,7 +57,7 @@ def _site_candidates(site_ids: list[int], since: dt.date) -> tuple[list[Candidat
         "run__site_id", "run__scan_date", "items"
     )
     for site_id, scan_date, items in rows.order_by("run__scan_date").iterator(500):
-        for title, url, day in items:
+        for title, url, day, *_ in items:  # a 4th element: where the date came from
             if not title:
                 continue
             when = dt.date.fromisoformat(day) if day else scan_date

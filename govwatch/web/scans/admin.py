@@ -115,7 +115,13 @@ class ColumnSnapshotAdmin(ParentLookups, ReadOnlyAdmin):
     @admin.display(description="列表信息（标题、网址、日期）")
     def items_shown(self, obj: ColumnSnapshot) -> Any:
         rows = [
-            {"标题": title, "网址": url, "日期": day or "无日期"} for title, url, day in obj.items
+            {
+                "标题": entry[0],
+                "网址": entry[1],
+                "日期": entry[2] or "无日期",
+                **({"日期来源": "文章页"} if len(entry) > 3 else {}),
+            }
+            for entry in obj.items
         ]
         return readable_json(rows)
 

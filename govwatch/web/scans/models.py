@@ -146,7 +146,8 @@ class ColumnSnapshot(models.Model):
     list_pages = models.PositiveIntegerField("列表页数", default=0)
     blank = models.BooleanField("空白栏目", default=False)
     error = models.CharField("抓取错误", max_length=300, blank=True)
-    # The listed items as [title, url, ISO date or null], so publication counts for any
+    # The listed items as [title, url, ISO date or null] (a 4th element, "article" or
+    # "article_meta", when the date came from the item's page), so publication counts for any
     # period (000 附件2) and reprints of key items (重要信息转载) come from the crawl itself.
     items = models.JSONField("列表信息", default=list)
 

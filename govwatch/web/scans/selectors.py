@@ -54,7 +54,8 @@ def column_publication_counts(site: Site, start: date, end: date) -> Table:
         snapshots = run.columns.filter(registered=True).select_related("column")
         for snap in snapshots.order_by("name"):
             units = snap.column.responsible_units.all() if snap.column else []
-            dated = [d for _, _, d in snap.items if d and start.isoformat() <= d <= end.isoformat()]
+            days = [entry[2] for entry in snap.items]  # [title, url, date(, date source)]
+            dated = [d for d in days if d and start.isoformat() <= d <= end.isoformat()]
             records.append(
                 {
                     "column_name": snap.name,

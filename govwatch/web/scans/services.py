@@ -22,6 +22,7 @@ from govwatch.engine.crawl.parallel import process_count
 from govwatch.engine.fetch.outcomes import Probe as ProbeValue
 from govwatch.engine.fetch.types import FetchConfig
 from govwatch.engine.monitoring.rollup import day_rollup, merge
+from govwatch.engine.parse.types import ListItem
 from govwatch.engine.periods import quarter_label
 from govwatch.engine.profiles import Profile, run_checks
 from govwatch.engine.workdays import WorkCalendar
@@ -51,6 +52,20 @@ FRESHNESS: dict[str, object] = {
 }
 # A freshness pass is superseded by the next day's: kept a week, for the warnings' history.
 FRESHNESS_KEEP = timedelta(days=7)
+
+
+def _stored_item(item: ListItem) -> list[str | None]:
+    """[title, url, ISO date or null], and a 4th element naming where the date came from
+    when the list did not show it ("article", "article_meta"); readers of the 3-element
+    form take entry[:3]."""
+    stored = [
+        item.title[:300],
+        item.url[:1000],
+        item.published.isoformat() if item.published else None,
+    ]
+    if item.date_source:
+        stored.append(item.date_source)
+    return stored
 
 
 def scan_findings_compute(
@@ -111,10 +126,7 @@ def scan_store(
             list_pages=c.list_pages,
             blank=c.blank,
             error=c.error[:300],
-            items=[
-                [i.title[:300], i.url[:1000], i.published.isoformat() if i.published else None]
-                for i in c.items
-            ],
+            items=[_stored_item(i) for i in c.items],
         )
         for c in result.columns
     )

@@ -5,6 +5,12 @@ Every host of the site and every business system (业务系统) reached from it 
 government domain: an English name ending in ``.gov.cn`` or a Chinese ``.政务`` name.
 One finding per offending host or business-system URL.
 
+Business systems are the registered ones plus the links of the home page whose role is a
+service hall or an application system (网上办事大厅, 政务服务网, XX申报系统, 查询系统…; a
+weaker word such as 办事 or 缴费 only in a navigation or service block). A news headline
+is never one, whatever its words (关于做好审批服务工作的通知 linking to a news mirror),
+nor is an item of a news list (``engine.site.facts.is_business_system``).
+
 ## Official source
 国办发〔2017〕47号《政府网站发展指引》: 英文域名以 .gov.cn 结尾, 中文域名以 .政务 结尾;
 the columns and business systems of a site use the government domain too (applied in

@@ -225,8 +225,8 @@ def snapshot_items(snapshot: ColumnSnapshot) -> list[dict[str, Any]]:
     """A snapshot's first list items as (title, url, date) rows for the page."""
     rows = []
     for entry in snapshot.items[:SNAPSHOT_ITEMS]:
-        if isinstance(entry, list | tuple) and len(entry) == 3:
-            title, url, day = entry
+        if isinstance(entry, list | tuple) and len(entry) >= 3:  # 4th: the date's source
+            title, url, day = entry[:3]
             rows.append({"title": title, "url": url, "date": day})
     return rows
 
