@@ -258,3 +258,20 @@ def test_unit_operator_sees_its_own_figures(world: World, figures: dict[str, Any
     assert "/supervise/" not in html  # no link into the supervisors' side
     html = world.client("op1").get("/portal/").content.decode()
     assert _text(html, "own-site-rate") == "100.00%"
+
+
+def test_a_decision_shows_on_the_overview_at_once(world: World, figures: dict[str, Any]) -> None:
+    """Dismissing the health commission's only problem takes its site off the unqualified
+    (this small world stored no crawl for it, so it is judged 无法判定): the overview counts
+    that inspection's verdicts again on the decision, not at the next refresh."""
+    client = world.client("sup")
+    assert _text(client.get("/supervise/").content.decode(), "kpi-site-rate") == "50.00%"
+    finding = world.findings["a2"]
+    client.post(
+        f"/supervise/findings/{finding.pk}/decide/",
+        {"action": "dismissed", "reason": "误报：链接可以打开"},
+    )
+    finding.result.refresh_from_db()
+    assert finding.result.verdict != "unqualified"
+    html = client.get("/supervise/").content.decode()
+    assert _text(html, "kpi-site-rate") == "100.00%" and _text(html, "kpi-unqualified") == "0"

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from govwatch.engine.labels import FINDING_STATE_ZH
+from govwatch.web.dashboard.services import dashboard_verdicts_refresh
 from govwatch.web.inspections.models import (
     PROBLEMS,
     Inspection,
@@ -301,9 +302,16 @@ def work_finding_decide(request: HttpRequest, scope: Scope, pk: int) -> HttpResp
         except ValueError as exc:
             messages.error(request, str(exc))
         else:
+            _verdicts_changed(finding.result.inspection_id)
             done = "已确认该问题" if action == "confirmed" else "已排除该问题"
             messages.success(request, f"{done}：{finding.code} {finding.message[:40]}")
     return redirect(_back_to_findings(request, finding))
+
+
+def _verdicts_changed(inspection_id: int) -> None:
+    """A decision may change its result's verdict: the overview's counts of that inspection
+    are counted again now (two grouped reads of its results), not at the next refresh."""
+    dashboard_verdicts_refresh([inspection_id])
 
 
 @supervisor_action
@@ -407,6 +415,12 @@ def work_item_reopen(request: HttpRequest, scope: Scope, pk: int) -> HttpRespons
     )
 
 
+def _appeal_decide(item: ProblemItem, user: Any, accept: bool, reason: str) -> None:
+    problem_item_appeal_decide(item, user, accept, reason)
+    if accept:  # the finding is dismissed: its result's verdict may change
+        _verdicts_changed(item.problem_list.inspection_id)
+
+
 @supervisor_action
 def work_item_appeal_decide(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     accept = request.POST.get("accept")
@@ -419,7 +433,7 @@ def work_item_appeal_decide(request: HttpRequest, scope: Scope, pk: int) -> Http
         request,
         scope,
         pk,
-        lambda item: problem_item_appeal_decide(item, request.user, accept == "1", reason),
+        lambda item: _appeal_decide(item, request.user, accept == "1", reason),
         "申诉成立，条目已办结" if accept == "1" else "申诉已驳回，单位需继续整改",
         "work-item",
     )
