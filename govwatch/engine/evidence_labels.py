@@ -4,9 +4,16 @@ evidence (the workspace's viewer and item pages, the admin), so they cannot drif
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
-from govwatch.engine.labels import ACCOUNT_PLATFORM_ZH, FILING_MARK_ZH, LINK_OUTCOME_ZH
+from govwatch.engine.labels import (
+    ACCOUNT_PLATFORM_ZH,
+    FILING_MARK_ZH,
+    LINK_OUTCOME_ZH,
+    PROBE_OUTCOME_ZH,
+)
+from govwatch.engine.newmedia.health import FETCH_ERROR_ZH
 from govwatch.engine.registry.labels import COLUMN_KIND
 
 # Evidence keys as a reader knows them; any other key is shown as the engine wrote it.
@@ -94,3 +101,13 @@ EVIDENCE_VALUES_ZH: dict[str, dict[str, str]] = {
     "state": {"unknown": "未知"},
     "field": {"name": "账号名称", "owner": "开设主体"},
 }
+
+
+def reason_zh(reason: str) -> str:
+    """The engine's short reasons of a fetch, link check or probe (「http 404」, 「waf
+    challenge (http 521)」, 「refused」, a feed error code) in words; anything else as is."""
+    if match := re.fullmatch(r"http (\d+)", reason):
+        return f"HTTP 状态码 {match[1]}"
+    if match := re.fullmatch(r"waf challenge \(http (\d+)\)", reason):
+        return f"防火墙人机验证页（HTTP 状态码 {match[1]}）"
+    return PROBE_OUTCOME_ZH.get(reason) or FETCH_ERROR_ZH.get(reason) or reason

@@ -148,15 +148,19 @@ _BLOCK_TAGS = frozenset({"div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "
 _MERGE_LEVELS = 3  # how far up sibling blocks of one list may sit apart
 
 
-def _block_of(anchor: LexborNode) -> LexborNode | None:
+def _block_of(anchor: LexborNode, links: dict[int, int]) -> LexborNode | None:
     """The outermost div/p/heading around ANCHOR that holds no other link: the item's block
-    (None when the anchor sits in an li/tr/dd item, or alone in no block)."""
+    (None when the anchor sits in an li/tr/dd item, or alone in no block). LINKS keeps each
+    ancestor's link count for the page: anchors of one block share their ancestors, and
+    counting again per anchor grew with the square of the links under a div."""
     block: LexborNode | None = None
     node = anchor.parent
     while node is not None and node.tag not in ("body", "html"):
         if node.tag in ("li", "tr", "dd", "td", "ul", "ol", "table", "dl"):
             return None  # an item of a list (or a table cell): the item rules read it
-        if len(node.css("a[href]")) > 1:
+        if node.mem_id not in links:
+            links[node.mem_id] = len(node.css("a[href]"))
+        if links[node.mem_id] > 1:
             break
         if node.tag in _BLOCK_TAGS:
             block = node
@@ -225,8 +229,9 @@ def extract_items(
             continue  # a container of items, not an item
         nodes.append(node)
     blocks: dict[int, LexborNode] = {}
+    links: dict[int, int] = {}
     for anchor in tree.css("a[href]"):
-        block = _block_of(anchor)
+        block = _block_of(anchor, links)
         if block is not None:
             blocks.setdefault(block.mem_id, block)
     for node in nodes + list(blocks.values()):

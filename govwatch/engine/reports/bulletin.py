@@ -334,9 +334,10 @@ def _numbered_paras(items: Sequence[str]) -> list[Para]:
     return [Para(f"（{_NUMERALS[i]}）{item}") for i, item in enumerate(items)]
 
 
-def _title(template: BulletinTemplate, period: str) -> str:
-    title = template.title.replace("{period}", period).replace("{area}", template.area)
-    return title.replace("{issuer}", template.issuer)
+def _fill(value: str, template: BulletinTemplate, period: str) -> str:
+    """{period}, {area} and {issuer} in a template text (str.format would choke on braces)."""
+    value = value.replace("{period}", period).replace("{area}", template.area)
+    return value.replace("{issuer}", template.issuer)
 
 
 def compose(data: BulletinData, template: BulletinTemplate) -> OfficialDocument:
@@ -358,10 +359,7 @@ def compose(data: BulletinData, template: BulletinTemplate) -> OfficialDocument:
         body.append(Para(f"{next(numerals)}、{title}", "heading1"))
 
     if template.preamble:
-        preamble = template.preamble.replace("{period}", data.period_zh)
-        body.append(
-            Para(preamble.replace("{issuer}", template.issuer).replace("{area}", template.area))
-        )
+        body.append(Para(_fill(template.preamble, template, data.period_zh)))
     heading("总体情况")
     body.extend(_numbered_paras(_overview(data, cite, rate)))
     heading("存在问题")
@@ -382,7 +380,7 @@ def compose(data: BulletinData, template: BulletinTemplate) -> OfficialDocument:
     numbers = cite.numbers([key for key, _ in annexes])
     by_key = dict(annexes)
     return OfficialDocument(
-        title=_title(template, data.period_zh),
+        title=_fill(template.title, template, data.period_zh),
         body=tuple(Para(_numbered_text(p.text, numbers), p.style) for p in body),
         letterhead=template.letterhead,
         doc_number=template.doc_number,

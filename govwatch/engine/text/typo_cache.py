@@ -89,9 +89,14 @@ def cache_key(config: TypoConfig, sources: TypoSources = TypoSources()) -> str:
 
 
 def cache_path(config: TypoConfig, sources: TypoSources = TypoSources()) -> Path:
+    return _path_for(config, cache_key(config, sources))
+
+
+def _path_for(config: TypoConfig, key: str) -> Path:
+    # The key reads every lexicon file (megabytes): a caller holding it passes it on.
     if config.cache_dir is None:
         raise ValueError("TypoConfig.cache_dir is not set")
-    return config.cache_dir / f"typos-{cache_key(config, sources)[:32]}.bin"
+    return config.cache_dir / f"typos-{key[:32]}.bin"
 
 
 def build_model(config: TypoConfig, sources: TypoSources = TypoSources()) -> TypoModel:
@@ -229,7 +234,7 @@ def load_or_build(
     """The detector from the cache file, or built (and saved); the second value says
     which: "loaded", "built" (no file yet) or "rebuilt" (the file was unusable)."""
     key = cache_key(config, sources)
-    path = cache_path(config, sources)
+    path = _path_for(config, key)
     status = "built"
     if path.exists():
         try:

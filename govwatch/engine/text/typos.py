@@ -681,18 +681,13 @@ def _parallel(text: str, p: int) -> bool:
     return p >= 2 and p + 1 < len(text) and text[p - 2] == text[p + 1]
 
 
-def default_model(config: TypoConfig) -> TypoModel:
-    """The model over the shipped lexicons."""
-    corpus = load_corpus_bigrams() if config.corpus else None
-    return TypoModel.from_words(load_word_freq(), corpus, load_proper_names())
-
-
 def default_detector(config: TypoConfig | None = None) -> TypoDetector:
     """The detector over the shipped lexicons; with `config.cache_dir`, loaded from (or
     built into) the disk cache, once per process (typo_cache.py)."""
+    # typo_cache imports this module: imported here, not at the top.
+    from govwatch.engine.text.typo_cache import build_model, cached_detector
+
     config = config or TypoConfig()
     if config.cache_dir is not None:
-        from govwatch.engine.text.typo_cache import cached_detector
-
         return cached_detector(config)
-    return TypoDetector(default_model(config), default_confusion(), config)
+    return TypoDetector(build_model(config), default_confusion(), config)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,13 +21,16 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from govwatch.engine.checks import registry
-from govwatch.engine.evidence_labels import EVIDENCE_VALUES_ZH, EVIDENCE_ZH
+from govwatch.engine.evidence_labels import (
+    EVIDENCE_VALUES_ZH,
+    EVIDENCE_ZH,
+    SCAN_STATS_ZH,
+)
 from govwatch.engine.labels import (
     LINK_OUTCOME_ZH,
     PROBE_OUTCOME_ZH,
     SEVERITY_ZH,
 )
-from govwatch.engine.newmedia.health import FETCH_ERROR_ZH
 from govwatch.web.inspections.models import profile_title
 from govwatch.web.users.selectors import scope_of
 
@@ -138,16 +140,6 @@ def _boolean_icon(value: bool | None) -> str:
 admin_list._boolean_icon = _boolean_icon
 
 
-def reason_zh(reason: str) -> str:
-    """The engine's short reasons of a link check or probe (「http 404」, 「waf challenge
-    (http 521)」, a fetch error code) in words."""
-    if match := re.fullmatch(r"http (\d+)", reason):
-        return f"HTTP 状态码 {match[1]}"
-    if match := re.fullmatch(r"waf challenge \(http (\d+)\)", reason):
-        return f"防火墙人机验证页（HTTP 状态码 {match[1]}）"
-    return PROBE_OUTCOME_ZH.get(reason) or FETCH_ERROR_ZH.get(reason) or reason
-
-
 def permission_zh(permission: Permission) -> str:
     """「登记 | 网站 | 可查看 网站」 for Django's 「registry | site | Can view site」."""
     model = permission.content_type.model_class()
@@ -230,17 +222,8 @@ _axes_str()
 # Keys of the scans' statistics and site facts, and of stored hits and rows, as a reader
 # knows them.
 JSON_KEYS_ZH = {
-    # engine.crawl.models.ScanStats
-    "pages_fetched": "抓取页面数",
-    "pages_parsed": "解析页面数",
-    "pages_not_modified": "未变化（304）页面数",
-    "pages_unchanged": "内容未变页面数",
-    "pages_resumed": "续扫跳过页面数",
-    "requests": "请求次数",
-    "links_checked": "检查链接数",
-    "external_checked": "检查外部链接数",
-    "attachments_text_checked": "检查附件数",
-    "trap_skipped": "跳过的重复链接数",
+    # engine.crawl.models.ScanStats: the engine's words, as the workspace shows them
+    **SCAN_STATS_ZH,
     "elapsed": "耗时",
     "state_reset": "重新扫描原因",
     # engine.site.facts.SiteFacts

@@ -12,7 +12,8 @@ from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from govwatch.web.config.admin import FETCH_ERROR_ZH, URL_FIELDS, ReadOnlyAdmin, json_display
+from govwatch.engine.newmedia.health import FETCH_ERROR_ZH
+from govwatch.web.config.admin import URL_FIELDS, ReadOnlyAdmin, json_display
 from govwatch.web.newmedia.models import AccountSighting, FetchAttempt, Post, PushToken, ReprintTask
 from govwatch.web.newmedia.reprints import reprint_results
 from govwatch.web.newmedia.selectors import source_health

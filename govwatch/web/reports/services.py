@@ -166,8 +166,24 @@ def _account_rows(
     return rows
 
 
-def _article(result: InspectionResult, url: str) -> tuple[str, str]:
-    """(title, column) of the page or post at URL, from the scan's column lists or the posts."""
+def _listed_articles(result: InspectionResult) -> dict[str, tuple[str, str]]:
+    """(title, column) by URL of every item the result's scan listed, the first listing
+    winning: read once per result, not once per finding."""
+    found: dict[str, tuple[str, str]] = {}
+    if result.scan is None:
+        return found
+    for column in result.scan.columns.all():
+        for item in column.items:
+            if len(item) >= 2:
+                found.setdefault(item[1], (str(item[0] or "").strip(), column.name))
+    return found
+
+
+def _article(
+    result: InspectionResult, url: str, listed: dict[int, dict[str, tuple[str, str]]]
+) -> tuple[str, str]:
+    """(title, column) of the page or post at URL, from the scan's column lists (LISTED
+    keeps them by result) or the posts."""
     if not url:
         return "", ""
     if result.account is not None:
@@ -175,10 +191,10 @@ def _article(result: InspectionResult, url: str) -> tuple[str, str]:
         return (post.title.strip() if post else ""), ""
     if result.scan is None:
         return "", ""
-    for column in result.scan.columns.all():
-        for item in column.items:
-            if len(item) >= 2 and item[1] == url:
-                return str(item[0] or "").strip(), column.name
+    if result.pk not in listed:
+        listed[result.pk] = _listed_articles(result)
+    if url in listed[result.pk]:
+        return listed[result.pk][url]
     if result.site is not None and url.rstrip("/") == result.site.home_url.rstrip("/"):
         return "", "首页"
     return "", ""
@@ -188,12 +204,13 @@ def _wording_examples(results: list[InspectionResult]) -> list[WordingExample]:
     """The serious wrong expressions (TXT001) quoted with their correction, naming the article
     and the column (or the account) that carry them."""
     examples = []
+    listed: dict[int, dict[str, tuple[str, str]]] = {}
     for result in results:
         for finding in _counting(result, PROBLEM_SEVERITIES):
             if finding.code != "TXT001":
                 continue
             url = str(finding.evidence.get("url", ""))
-            title, column = _article(result, url)
+            title, column = _article(result, url, listed)
             name = url.rsplit("/", 1)[-1]
             attachment = name if name.lower().endswith(ATTACHMENT_SUFFIXES) else ""
             wrong = str(finding.evidence.get("text", ""))

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import admin
 from django.utils.html import format_html
 
+from govwatch.engine.evidence_labels import reason_zh
 from govwatch.web.config.admin import (
     FINDING_FIELDS,
     ParentLookups,
@@ -22,7 +23,6 @@ from govwatch.web.config.admin import (
     json_display,
     profile_zh,
     readable_json,
-    reason_zh,
 )
 from govwatch.web.scans.models import (
     ColumnSnapshot,

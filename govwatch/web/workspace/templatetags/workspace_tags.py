@@ -16,6 +16,7 @@ from govwatch.engine.evidence_labels import (
     EVIDENCE_VALUES_ZH,
     EVIDENCE_ZH,
     SCAN_STATS_ZH,
+    reason_zh,
 )
 from govwatch.engine.labels import (
     SEVERITY_ZH,
@@ -115,12 +116,24 @@ def evidence_rows(evidence: Any) -> list[dict[str, Any]]:
         values = value if isinstance(value, list) else [value]
         words = EVIDENCE_VALUES_ZH.get(key, {})
         parts = [
-            _part(words.get(v, v) if isinstance(v, str) else v) for v in values[:MAX_LIST_VALUES]
+            _part(_value_zh(key, v, words) if isinstance(v, str) else v)
+            for v in values[:MAX_LIST_VALUES]
         ]
         if isinstance(value, list) and len(value) > MAX_LIST_VALUES:
             parts.append({"text": f"等共{len(value)}项", "href": None})
         rows.append({"label": EVIDENCE_ZH.get(key, key), "parts": parts})
     return rows
+
+
+def _value_zh(key: str, value: str, words: dict[str, str]) -> str:
+    # A reason is the engine's short code (「http 404」, 「refused」): in words, as the admin.
+    return reason_zh(value) if key == "reason" else words.get(value, value)
+
+
+@register.filter(name="reason_zh")
+def reason_zh_filter(reason: str) -> str:
+    """A fetch, link or probe reason in words (engine/evidence_labels.reason_zh)."""
+    return reason_zh(reason) if reason else reason
 
 
 @register.filter

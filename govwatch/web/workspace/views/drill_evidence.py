@@ -12,6 +12,7 @@ import inspect
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Q
@@ -19,8 +20,8 @@ from django.urls import reverse
 
 from govwatch.engine.checks import registry
 from govwatch.engine.labels import FINDING_STATE_ZH, SEVERITY_ZH, VERDICT_ZH
-from govwatch.engine.profiles import load_profile
 from govwatch.engine.text.findings import TextHit
+from govwatch.web.config.engine import profile_load
 from govwatch.web.inspections.models import AuditEntry, FindingDecision
 from govwatch.web.newmedia.models import Post
 from govwatch.web.registry.models import Account, Site
@@ -105,6 +106,13 @@ def official_source(doc: str) -> dict[str, Any]:
     """An indicator's official source for a reader: the documents it cites, the item, and
     the requirement as the document words it (the Chinese clause after the item). The note
     as written (partly in English, for developers) is kept beside them."""
+    source = _official_source(doc)
+    return {**source, "documents": list(source["documents"])}  # the cached copy stays intact
+
+
+# Docstrings are fixed for the process's life: each is parsed once, not on every page.
+@lru_cache(maxsize=256)
+def _official_source(doc: str) -> dict[str, Any]:
     note = _unwrap(doc_section(doc, "Official source"))
     documents = list(dict.fromkeys(m.group(0) for m in _DOCUMENT.finditer(note)))
     head, _, rest = note.partition(": ")
@@ -132,7 +140,7 @@ def rule_of(code: str, profile_name: str) -> dict[str, Any]:
     rule["source"] = official_source(indicator.doc)
     if profile_name:
         try:
-            profile = load_profile(profile_name)
+            profile = profile_load(profile_name)  # parsed once while its files are unchanged
         except (OSError, ValueError):  # a profile file moved away: the rule still shows
             rule["profile"] = profile_name
         else:

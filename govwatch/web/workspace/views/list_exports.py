@@ -14,19 +14,11 @@ from django.utils import timezone
 from govwatch.engine.labels import FINDING_STATE_ZH, SEVERITY_ZH, VERDICT_ZH
 from govwatch.web.tickets.models import ITEM_STATE_ZH, RECHECK_ZH, SUBJECT_ZH, ProblemList
 from govwatch.web.workspace.exports import xlsx_response
-from govwatch.web.workspace.templatetags.workspace_tags import profile_name
+from govwatch.web.workspace.templatetags.workspace_tags import days_left_zh, profile_name
 from govwatch.web.workspace.views.lists import with_days_left
 
 # The queries stream in chunks: an inspection of a province has 100,000 findings.
 CHUNK = 2000
-
-
-def _days_left_zh(days: int | None, all_closed: bool) -> str:
-    if all_closed:
-        return "已全部办结"
-    if days is None:
-        return "无法计算（工作日历未覆盖）"
-    return f"剩余 {days} 个工作日" if days >= 0 else f"已逾期 {-days} 个工作日"
 
 
 def _stamp() -> str:
@@ -114,7 +106,8 @@ def lists_export(lists: QuerySet[ProblemList], *, with_unit: bool = True) -> Htt
             all_closed = pl.total > 0 and pl.closed == pl.total
             yield (
                 *([pl.unit.name] if with_unit else []),
-                pl.period, pl.sent_at, pl.deadline, _days_left_zh(row["days_left"], all_closed),
+                pl.period, pl.sent_at, pl.deadline,
+                "已全部办结" if all_closed else days_left_zh(row["days_left"]),
                 pl.received_at, pl.total, pl.closed, pl.overdue,
             )  # fmt: skip
 
